@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// A system library found through pkg-config, installed from Debian when missing.
+func systemLibrary(_ name: String, pkgConfig: String, apt: [String]) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt(apt)])
+}
+
+let package = Package(
+    name: "SoundSort",
+    products: [
+        .library(name: "SoundSortCore", targets: ["SoundSortCore"]),
+        .library(name: "Transcribe", targets: ["Transcribe"]),
+        .library(name: "MIDIIO", targets: ["MIDIIO"]),
+        .executable(name: "soundsort", targets: ["soundsort"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        systemLibrary("CSndFile", pkgConfig: "sndfile", apt: ["libsndfile1-dev"]),
+        systemLibrary("CFFTW", pkgConfig: "fftw3f", apt: ["libfftw3-dev"]),
+        systemLibrary("CSMF", pkgConfig: "smf", apt: ["libsmf-dev"]),
+        systemLibrary("CCairo", pkgConfig: "cairo", apt: ["libcairo2-dev"]),
+
+        // Value types shared by every stage: no C, no I/O.
+        .target(name: "SoundSortCore"),
+        .target(name: "Transcribe", dependencies: ["SoundSortCore", "CSndFile", "CFFTW"]),
+        .target(name: "MIDIIO", dependencies: ["SoundSortCore", "CSMF"]),
+        .executableTarget(
+            name: "soundsort",
+            dependencies: [
+                "SoundSortCore", "Transcribe", "MIDIIO",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", dependencies: ["SoundSortCore", "Transcribe"], path: "Tests/TestSupport"),
+        .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"]),
+        .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SoundSortCLITests", dependencies: ["soundsort", "TestSupport", "MIDIIO", "Transcribe"]),
+    ]
+)

@@ -1,0 +1,65 @@
+internal import CFFTW
+import Foundation
+
+/// FFTW's planner is not thread-safe: only `fftwf_execute` is. Every plan is made and destroyed under this lock.
+private let fftwPlannerLock = NSLock()
+
+/// A forward real-to-complex FFT of a fixed size over FFTW (single precision).
+///
+/// The plan is made once, with `FFTW_ESTIMATE` so results do not depend on timing, and reused for every
+/// transform. One instance owns its buffers: use one per thread.
+public final class RealFFT {
+    /// Transform length, in samples.
+    public let size: Int
+    /// Number of complex bins produced: `size / 2 + 1`.
+    public var binCount: Int { size / 2 + 1 }
+
+    private let input: UnsafeMutablePointer<Float>
+    private let output: UnsafeMutablePointer<fftwf_complex>
+    private let plan: fftwf_plan
+
+    /// - Parameter size: transform length in samples, 2 or more (fastest for powers of two).
+    public init(size: Int) throws(TranscribeError) {
+        guard size >= 2, size <= 1 << 24 else {
+            throw .invalidParameter(name: "FFT size", value: "\(size)", allowed: "2…16777216")
+        }
+        self.size = size
+        input = fftwf_alloc_real(size)
+        output = fftwf_alloc_complex(size / 2 + 1)
+        fftwPlannerLock.lock()
+        plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
+        fftwPlannerLock.unlock()
+    }
+
+    deinit {
+        fftwPlannerLock.lock()
+        fftwf_destroy_plan(plan)
+        fftwPlannerLock.unlock()
+        fftwf_free(input)
+        fftwf_free(output)
+    }
+
+    /// Transforms `frame` (`size` samples) and calls `body` with the real and imaginary parts of each bin.
+    ///
+    /// The pointer `body` gets holds `binCount` interleaved (re, im) pairs; it is valid only inside `body`.
+    @inline(__always)
+    public func transform<R>(_ frame: UnsafeBufferPointer<Float>, _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        precondition(frame.count == size, "frame length must equal the FFT size")
+        input.update(from: frame.baseAddress!, count: size)
+        fftwf_execute(plan)
+        return UnsafeRawPointer(output).withMemoryRebound(to: Float.self, capacity: 2 * binCount) {
+            body(UnsafeBufferPointer(start: $0, count: 2 * binCount))
+        }
+    }
+
+    /// Power spectrum (|X|²) of `frame` written into `power` (`binCount` values).
+    public func powerSpectrum(_ frame: UnsafeBufferPointer<Float>, into power: UnsafeMutableBufferPointer<Float>) {
+        precondition(power.count >= binCount)
+        transform(frame) { bins in
+            for k in 0..<binCount {
+                let re = bins[2 * k], im = bins[2 * k + 1]
+                power[k] = re * re + im * im
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import MIDIIO
+import SoundSortCore
+import Transcribe
+
+@main
+struct SoundSort: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soundsort",
+        abstract: "Finds every sound event in a song, groups them into unique sounds and writes one MIDI track per sound.",
+        version: "0.1.0",
+        subcommands: [Info.self]
+    )
+
+    /// Exit status for a file or data problem.
+    static let failureStatus: Int32 = 1
+    /// Exit status for a command line that does not parse or an option out of range.
+    static let usageStatus: Int32 = 2
+
+    /// Runs the command; a file or data problem becomes one line `soundsort: FILE: problem` and status 1,
+    /// a usage problem argument-parser's message and status 2.
+    static func main() {
+        installInterruptHandlers()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as TranscribeError {
+            fail(error.description)
+        } catch let error as MIDIError {
+            fail(error.description)
+        } catch let error as CommandFailure {
+            fail(error.description)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? usageStatus : code.rawValue)
+        }
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("soundsort: \(message)\n".utf8))
+        Foundation.exit(failureStatus)
+    }
+
+    /// On Ctrl-C or a kill, half-written outputs are removed before the process ends.
+    private static func installInterruptHandlers() {
+        for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
+            signal(signalNumber) { received in
+                AtomicOutput.removePendingFiles()
+                _exit(128 + received)
+            }
+        }
+    }
+}
+
+/// A problem found by the CLI itself (an output path equal to an input, an unwritable folder…), naming its file.
+struct CommandFailure: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+    var description: String { "\(path): \(reason)" }
+}

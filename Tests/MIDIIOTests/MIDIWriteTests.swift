@@ -1,0 +1,78 @@
+import Foundation
+import SoundSortCore
+import Testing
+import TestSupport
+@testable import MIDIIO
+
+@Suite struct MIDIWriteTests {
+    static let song = MIDISong(
+        tempoChanges: [.init(time: 0, microsecondsPerQuarter: 500_000), .init(time: 2.0, microsecondsPerQuarter: 375_000)],
+        tracks: [
+            .init(name: "S00 tonal C4", channel: 0, program: 0, notes: (0..<12).map {
+                .init(onset: 0.3 * Double($0) + 0.0137, offset: 0.3 * Double($0) + 0.2, pitch: 60 + $0 % 3, velocity: 40 + 7 * $0)
+            }),
+            .init(name: "S01 percussive", channel: 9, program: nil, notes: [
+                .init(onset: 0.5, offset: 0.55, pitch: 36, velocity: 127), .init(onset: 2.75, offset: 2.8, pitch: 36, velocity: 100),
+            ]),
+        ])
+
+    @Test func roundTripAcrossATempoChange() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("song.mid")
+        try Self.song.write(to: path)
+        let file = try MIDIFile(path: path)
+        #expect(file.format == 1)
+        #expect(file.ticksPerQuarter == 480)
+        #expect(file.notes.trackNames == ["", "S00 tonal C4", "S01 percussive"])
+        #expect(file.tempoChanges.map(\.microsecondsPerQuarter) == [500_000, 375_000])
+        let written = Self.song.tracks.enumerated().flatMap { index, track in
+            track.notes.map { (track: index + 1, channel: track.channel, note: $0) }
+        }.sorted { ($0.note.onset, $0.note.pitch) < ($1.note.onset, $1.note.pitch) }
+        let read = file.notes.notes
+        try #require(read.count == written.count)
+        for (got, want) in zip(read, written) {
+            #expect(abs(got.onset - want.note.onset) < 0.001)
+            #expect(abs(got.offset - want.note.offset) < 0.001)
+            #expect(got.pitch == want.note.pitch && got.velocity == want.note.velocity)
+            #expect(got.track == want.track && got.channel == want.channel)
+        }
+    }
+
+    @Test func writingIsByteIdentical() throws {
+        let folder = TemporaryFolder()
+        try Self.song.write(to: folder.path("a.mid"))
+        try Self.song.write(to: folder.path("b.mid"))
+        let a = try Data(contentsOf: URL(fileURLWithPath: folder.path("a.mid")))
+        let b = try Data(contentsOf: URL(fileURLWithPath: folder.path("b.mid")))
+        #expect(a == b && a.count > 100)
+    }
+
+    @Test func leavesNoFileWhenTheFolderIsMissing() {
+        #expect(throws: MIDIError.self) { try Self.song.write(to: "/nonexistent-folder/out.mid") }
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-folder/out.mid"))
+    }
+
+    @Test func repeatedNoteReleasesBeforeItStartsAgain() throws {
+        let folder = TemporaryFolder()
+        let song = MIDISong(tempoChanges: [], tracks: [.init(name: "x", channel: 0, program: nil, notes: [
+            .init(onset: 0, offset: 0.5, pitch: 60, velocity: 100), .init(onset: 0.5, offset: 1, pitch: 60, velocity: 90),
+        ])])
+        try song.write(to: folder.path("r.mid"))
+        let notes = try MIDIFile(path: folder.path("r.mid")).notes.notes
+        #expect(notes.map(\.velocity) == [100, 90])
+        #expect(notes.map(\.offset) == [0.5, 1.0])
+    }
+
+    @Test func transcriptionGetsATrackAndChannelPerSound() {
+        let sounds = (0..<18).map { index in
+            Sound(id: index, name: "S\(index)", kind: index == 0 ? .percussive : .tonal, midiNote: 40 + index, pitchHz: nil, exemplar: 0)
+        }
+        let events = [Event(onset: 0, duration: 1, sound: 3, velocity: 90), Event(onset: 0.5, duration: 1, sound: 3, velocity: 80)]
+        let song = MIDISong(transcription: Transcription(duration: 2, sampleRate: 44_100, tempo: 100, sounds: sounds, events: events))
+        #expect(song.tracks.count == 18)
+        // Percussive sound 0 on channel 0, tonal sounds skip channel 9, then wrap after 15.
+        #expect(song.tracks.map(\.channel) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 0, 1, 2])
+        #expect(song.tracks[3].notes.map(\.offset) == [0.5, 1.5])  // Cut at the sound's next onset.
+        #expect(song.tempoChanges == [.init(time: 0, microsecondsPerQuarter: 600_000)])
+    }
+}

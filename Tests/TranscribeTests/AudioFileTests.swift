@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Transcribe
+
+struct AudioFormatCase: CustomTestStringConvertible, Sendable {
+    var encoding: AudioEncoding
+    var sampleRate: Int
+    /// Lossy encoders pad or trim a little at the ends.
+    var durationTolerance: Double
+    var testDescription: String { "\(encoding.rawValue) at \(sampleRate) Hz" }
+}
+
+@Suite struct AudioFileTests {
+    static let formats: [AudioFormatCase] = [
+        .init(encoding: .wav16, sampleRate: 44_100, durationTolerance: 1e-9),
+        .init(encoding: .wavFloat, sampleRate: 22_050, durationTolerance: 1e-9),
+        .init(encoding: .aiff16, sampleRate: 48_000, durationTolerance: 1e-9),
+        .init(encoding: .flac16, sampleRate: 44_100, durationTolerance: 1e-9),
+        .init(encoding: .oggVorbis, sampleRate: 44_100, durationTolerance: 0.01),
+        .init(encoding: .opus, sampleRate: 48_000, durationTolerance: 0.03),
+        .init(encoding: .mp3, sampleRate: 44_100, durationTolerance: 0.06),
+    ]
+
+    @Test(arguments: formats)
+    func readsWhatLibsndfileWrote(_ format: AudioFormatCase) throws {
+        let folder = TemporaryFolder()
+        let frequency = 1_000.0
+        let duration = 1.0
+        let sine = Synth.sine(frequency: frequency, duration: duration, sampleRate: Double(format.sampleRate))
+        // Stereo with the sine on both channels: the mono mix is the sine again.
+        let stereo = sine.flatMap { [$0, $0] }
+        let path = try folder.writeAudio("sine.\(format.encoding.fileExtension)", stereo, encoding: format.encoding,
+                                         sampleRate: format.sampleRate, channels: 2)
+
+        let audio = try AudioFile(path: path)
+        #expect(audio.sampleRate == Double(format.sampleRate))
+        #expect(audio.channelCount == 2)
+        let mono = try audio.readAllMono()
+        #expect(abs(Double(mono.count) / audio.sampleRate - duration) <= format.durationTolerance)
+
+        // The strongest bin of a 1-second FFT lies at the sine's frequency (1 Hz resolution).
+        let size = 32_768
+        let fft = try RealFFT(size: size)
+        var frame = [Float](repeating: 0, count: size)
+        for i in 0..<min(size, mono.count) { frame[i] = mono[i] }
+        var power = [Float](repeating: 0, count: fft.binCount)
+        frame.withUnsafeBufferPointer { input in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) } }
+        let peakBin = power.indices.max { power[$0] < power[$1] }!
+        let peakFrequency = Double(peakBin) * audio.sampleRate / Double(size)
+        #expect(abs(peakFrequency - frequency) < 2 * audio.sampleRate / Double(size))
+    }
+
+    @Test func reportsContainerAndEncoding() throws {
+        let folder = TemporaryFolder()
+        let path = try folder.writeAudio("a.flac", Synth.sine(frequency: 440, duration: 0.1), encoding: .flac16)
+        let audio = try AudioFile(path: path)
+        #expect(audio.containerName.hasPrefix("FLAC"))
+        #expect(audio.encodingName.contains("16 bit"))
+        #expect(audio.declaredFrameCount == 4_410)
+    }
+
+    @Test func missingFileNamesTheFile() {
+        #expect(throws: TranscribeError.cannotOpen(path: "/nonexistent/x.wav", reason: "no such file")) {
+            try AudioFile(path: "/nonexistent/x.wav")
+        }
+    }
+
+    @Test func textFileCarriesLibsndfilesMessage() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("notes.wav")
+        try Data("hello, this is not audio\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: TranscribeError.cannotOpen(path: path, reason: "Format not recognised.")) { try AudioFile(path: path) }
+    }
+
+    @Test func nonFiniteSamplesReadAsZero() throws {
+        let folder = TemporaryFolder()
+        let path = try folder.writeAudio("nan.wav", [0.5, .nan, .infinity, -0.5], encoding: .wavFloat)
+        let audio = try AudioFile(path: path)
+        #expect(try audio.readAllMono() == [0.5, 0, 0, -0.5])
+        #expect(audio.nonFiniteSampleCount == 2)
+    }
+
+    @Test func writerRefusesAnImpossibleFormat() {
+        #expect(throws: TranscribeError.self) {
+            try AudioFileWriter(path: "/tmp/never.ogg", encoding: .opus, sampleRate: 44_100)
+        }
+    }
+}
