@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "SoundSortCore", targets: ["SoundSortCore"]),
         .library(name: "Transcribe", targets: ["Transcribe"]),
         .library(name: "MIDIIO", targets: ["MIDIIO"]),
+        .library(name: "Eval", targets: ["Eval"]),
         .executable(name: "soundsort", targets: ["soundsort"]),
     ],
     dependencies: [
@@ -27,10 +28,11 @@ let package = Package(
         .target(name: "SoundSortCore"),
         .target(name: "Transcribe", dependencies: ["SoundSortCore", "CSndFile", "CFFTW"]),
         .target(name: "MIDIIO", dependencies: ["SoundSortCore", "CSMF"]),
+        .target(name: "Eval", dependencies: ["SoundSortCore"]),
         .executableTarget(
             name: "soundsort",
             dependencies: [
-                "SoundSortCore", "Transcribe", "MIDIIO",
+                "SoundSortCore", "Transcribe", "MIDIIO", "Eval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +40,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["SoundSortCore", "Transcribe"], path: "Tests/TestSupport"),
         .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"]),
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SoundSortCLITests", dependencies: ["soundsort", "TestSupport", "MIDIIO", "Transcribe"]),
     ]
 )

@@ -1,0 +1,187 @@
+import SoundSortCore
+
+/// What `score` is asked to do.
+public struct ScoreOptions: Sendable, Equatable, Codable {
+    /// Largest |Δt| between a matched reference and estimated onset, in seconds (mir_eval's default 0.05).
+    public var window: Double = 0.05
+    /// Onsets closer than this, in seconds, count as one event for the event-onset scores.
+    public var eventMergeGap: Double = 0.03
+    public var referenceLabel: LabelMode = .programPitch
+    public var estimateLabel: LabelMode = .track
+    /// How many times the matching and the label mapping are refined against each other, at most.
+    public var maximumRefinements = 8
+
+    public init(window: Double = 0.05, referenceLabel: LabelMode = .programPitch, estimateLabel: LabelMode = .track) {
+        self.window = window
+        self.referenceLabel = referenceLabel
+        self.estimateLabel = estimateLabel
+    }
+}
+
+/// Every figure of a transcription against its reference (see DESIGN.md, "Scores").
+public struct Scores: Sendable, Equatable, Codable {
+    public var options: ScoreOptions
+    public var referenceNotes: Int
+    public var estimatedNotes: Int
+    public var noteOnset: PrecisionRecall
+    public var eventOnset: PrecisionRecall
+    /// Pairs of the chosen maximum matching.
+    public var matchedNotes: Int
+    /// Agreement of labels over the matched pairs.
+    public var clustering: ClusterScores
+    public var referenceSounds: Int
+    public var estimatedSounds: Int
+    /// `estimatedSounds / referenceSounds` (0 when the reference has none).
+    public var soundRatio: Double
+    /// Notes matched and of mapped labels, over estimated and reference notes (Hungarian label assignment).
+    public var mapped: PrecisionRecall
+    /// Share of instruments whose several tracks are adjacent; nil when no instrument owns two tracks.
+    public var orderContiguity: Double?
+    /// Per reference sound: notes, found, and where they went.
+    public var referenceBreakdown: [ReferenceSoundBreakdown]
+    /// Estimated sounds none of whose notes matched a reference note.
+    public var unmatchedEstimatedSounds: [UnmatchedSound]
+}
+
+public struct ReferenceSoundBreakdown: Sendable, Equatable, Codable {
+    public var label: SoundLabel
+    public var notes: Int
+    public var found: Int
+    /// The estimated label mapped to this sound by the Hungarian assignment, if any.
+    public var mappedTo: SoundLabel?
+    /// Estimated labels its found notes went to, with counts, most first.
+    public var foundIn: [LabelCount]
+}
+
+public struct LabelCount: Sendable, Equatable, Codable {
+    public var label: SoundLabel
+    public var count: Int
+}
+
+public struct UnmatchedSound: Sendable, Equatable, Codable {
+    public var label: SoundLabel
+    public var notes: Int
+}
+
+/// Scores `estimate` against `reference`.
+///
+/// The matching rule: a maximum one-to-one matching of onsets within `window` (as mir_eval's `match_events`).
+/// Where several exist (notes of one file starting within a window of each other: chords, kick + hat), the one
+/// that agrees best with the label mapping is chosen: start from any maximum matching; map estimated labels to
+/// reference labels by the Hungarian algorithm over its pairs (ties: the mapping whose agreeing pairs are closest in
+/// time); among maximum matchings take one that maximises the
+/// pairs agreeing with that mapping, then pairs of equal pitch, then closeness in time (by a thousandth, closeness
+/// in pitch); repeat until the matching
+/// no longer changes. Where no two notes of a file start within a window of each other the matching is unique.
+public func score(estimate: NoteList, reference: NoteList, options: ScoreOptions = ScoreOptions()) -> Scores {
+    let ref = reference.notes, est = estimate.notes
+    let refLabels = ref.map(options.referenceLabel.label(of:))
+    let estLabels = est.map(options.estimateLabel.label(of:))
+    let refOnsets = ref.map(\.onset), estOnsets = est.map(\.onset)
+
+    let closeness = { (pair: MatchedPair) in 1 - min(abs(ref[pair.reference].onset - est[pair.estimate].onset) / options.window, 1) }
+    var mapping: [SoundLabel: SoundLabel] = [:]  // estimate label → reference label
+    var pairs = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
+        preference(ref[r], est[e], agrees: false, window: options.window)
+    }
+    for _ in 0..<options.maximumRefinements {
+        mapping = labelMapping(pairs: pairs, referenceLabels: refLabels, estimateLabels: estLabels, closeness: closeness)
+        let refined = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
+            preference(ref[r], est[e], agrees: mapping[estLabels[e]] == refLabels[r], window: options.window)
+        }
+        if refined == pairs { break }
+        pairs = refined
+    }
+    mapping = labelMapping(pairs: pairs, referenceLabels: refLabels, estimateLabels: estLabels, closeness: closeness)
+
+    let correct = pairs.count { mapping[estLabels[$0.estimate]] == refLabels[$0.reference] }
+    let refSoundCount = Set(refLabels).count, estSoundCount = Set(estLabels).count
+    return Scores(
+        options: options,
+        referenceNotes: ref.count,
+        estimatedNotes: est.count,
+        noteOnset: PrecisionRecall(correct: pairs.count, estimated: est.count, reference: ref.count),
+        eventOnset: onsetScores(reference: mergeOnsets(refOnsets, gap: options.eventMergeGap),
+                                estimate: mergeOnsets(estOnsets, gap: options.eventMergeGap), window: options.window),
+        matchedNotes: pairs.count,
+        clustering: ClusterScores(truth: pairs.map { refLabels[$0.reference] }, predicted: pairs.map { estLabels[$0.estimate] }),
+        referenceSounds: refSoundCount,
+        estimatedSounds: estSoundCount,
+        soundRatio: refSoundCount > 0 ? Double(estSoundCount) / Double(refSoundCount) : 0,
+        mapped: PrecisionRecall(correct: correct, estimated: est.count, reference: ref.count),
+        orderContiguity: orderContiguity(pairs: pairs, reference: ref, estimate: est),
+        referenceBreakdown: breakdown(pairs: pairs, refLabels: refLabels, estLabels: estLabels, mapping: mapping),
+        unmatchedEstimatedSounds: unmatchedSounds(pairs: pairs, estLabels: estLabels)
+    )
+}
+
+/// How much a candidate pair is preferred among equally large matchings.
+private func preference(_ reference: Note, _ estimate: Note, agrees: Bool, window: Double) -> PairPreference {
+    let closeness = 1 - min(abs(reference.onset - estimate.onset) / window, 1)
+    let pitchCloseness = 1 / Double(1 + abs(reference.pitch - estimate.pitch))
+    return PairPreference(agrees: agrees, samePitch: reference.pitch == estimate.pitch, nearness: 0.999 * closeness + 0.001 * pitchCloseness)
+}
+
+/// One-to-one assignment of estimated labels to reference labels maximising the matched pairs that agree.
+///
+/// Among assignments with as many agreeing pairs, the one whose agreeing pairs are closest in time wins
+/// (`closeness` in 0…1 per pair; their total, scaled below one pair, is the secondary term).
+func labelMapping(pairs: [MatchedPair], referenceLabels: [SoundLabel], estimateLabels: [SoundLabel],
+                  closeness: (MatchedPair) -> Double) -> [SoundLabel: SoundLabel] {
+    let refSet = Array(Set(pairs.map { referenceLabels[$0.reference] })).sorted()
+    let estSet = Array(Set(pairs.map { estimateLabels[$0.estimate] })).sorted()
+    guard !refSet.isEmpty, !estSet.isEmpty else { return [:] }
+    let refIndex = Dictionary(uniqueKeysWithValues: refSet.enumerated().map { ($1, $0) })
+    let estIndex = Dictionary(uniqueKeysWithValues: estSet.enumerated().map { ($1, $0) })
+    var cost = [Double](repeating: 0, count: estSet.count * refSet.count)
+    let secondaryScale = 1 / Double(pairs.count + 1)
+    for pair in pairs {
+        cost[estIndex[estimateLabels[pair.estimate]]! * refSet.count + refIndex[referenceLabels[pair.reference]]!] -= 1 + secondaryScale * closeness(pair)
+    }
+    var mapping: [SoundLabel: SoundLabel] = [:]
+    for (row, column) in minimumCostAssignment(rows: estSet.count, columns: refSet.count, cost: cost).enumerated() {
+        if let column, cost[row * refSet.count + column] <= -1 { mapping[estSet[row]] = refSet[column] }
+    }
+    return mapping
+}
+
+/// Each estimated track takes the majority instrument (drum flag, program) of its matched reference notes;
+/// for each instrument owning two or more tracks, 1 if they are adjacent among the tracks that own an instrument.
+func orderContiguity(pairs: [MatchedPair], reference: [Note], estimate: [Note]) -> Double? {
+    struct Instrument: Hashable, Comparable {
+        var drum: Bool, program: Int
+        static func < (a: Instrument, b: Instrument) -> Bool { (a.drum ? 1 : 0, a.program) < (b.drum ? 1 : 0, b.program) }
+    }
+    var votes: [Int: [Instrument: Int]] = [:]
+    for pair in pairs {
+        let note = reference[pair.reference]
+        votes[estimate[pair.estimate].track, default: [:]][Instrument(drum: note.isDrum, program: note.program), default: 0] += 1
+    }
+    let owners = votes.keys.sorted().map { track in
+        (track, votes[track]!.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key)
+    }
+    let positions = Dictionary(grouping: owners.indices, by: { owners[$0].1 }).filter { $0.value.count >= 2 }
+    guard !positions.isEmpty else { return nil }
+    let adjacent = positions.values.count { $0.max()! - $0.min()! == $0.count - 1 }
+    return Double(adjacent) / Double(positions.count)
+}
+
+private func breakdown(pairs: [MatchedPair], refLabels: [SoundLabel], estLabels: [SoundLabel],
+                       mapping: [SoundLabel: SoundLabel]) -> [ReferenceSoundBreakdown] {
+    let inverse = Dictionary(uniqueKeysWithValues: mapping.map { ($1, $0) })
+    var found: [SoundLabel: [SoundLabel: Int]] = [:]
+    for pair in pairs { found[refLabels[pair.reference], default: [:]][estLabels[pair.estimate], default: 0] += 1 }
+    let noteCounts = Dictionary(grouping: refLabels, by: { $0 }).mapValues(\.count)
+    return noteCounts.keys.sorted().map { label in
+        let targets = (found[label] ?? [:]).map { LabelCount(label: $0.key, count: $0.value) }
+            .sorted { ($1.count, $0.label) < ($0.count, $1.label) }
+        return ReferenceSoundBreakdown(label: label, notes: noteCounts[label]!, found: targets.reduce(0) { $0 + $1.count },
+                                       mappedTo: inverse[label], foundIn: targets)
+    }
+}
+
+private func unmatchedSounds(pairs: [MatchedPair], estLabels: [SoundLabel]) -> [UnmatchedSound] {
+    let matched = Set(pairs.map { estLabels[$0.estimate] })
+    return Dictionary(grouping: estLabels, by: { $0 }).filter { !matched.contains($0.key) }
+        .map { UnmatchedSound(label: $0.key, notes: $0.value.count) }.sorted { $0.label < $1.label }
+}
