@@ -10,7 +10,7 @@ struct SoundSort: ParsableCommand {
         commandName: "soundsort",
         abstract: "Finds every sound event in a song, groups them into unique sounds and writes one MIDI track per sound.",
         version: "0.1.0",
-        subcommands: [Info.self, Score.self]
+        subcommands: [TranscribeCommand.self, Score.self, Bench.self, Info.self]
     )
 
     /// Exit status for a file or data problem.

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Settings of onset detection, in seconds.
+public struct OnsetSettings: Sendable, Equatable {
+    /// SuperFlux frame lag: flux is taken against the spectrum this long before.
+    public var lag = 0.02
+    /// Width, in mel bands, of the maximum filter applied to the earlier spectrum (suppresses vibrato).
+    public var maximumFilterBands = 3
+    /// A peak must be the largest value this long before…
+    public var preMaximum = 0.03
+    /// …and this long after it.
+    public var postMaximum = 0.03
+    /// The local mean is taken over this long before…
+    public var preAverage = 0.1
+    /// …and this long after a peak.
+    public var postAverage = 0.07
+    /// Minimum distance between two onsets.
+    public var minimumGap = 0.03
+    /// How far above its local mean a peak must rise, as a fraction of the file's loud flux (its 99th percentile).
+    /// Lower finds quieter onsets; higher finds fewer. 0.01…1.
+    public var threshold = 0.08
+
+    public init() {}
+}
+
+/// Finds onsets: SuperFlux-style spectral flux, then adaptive peak picking.
+public enum OnsetDetector {
+    /// The onset detection function: for each frame, the half-wave rectified increase of every band over the
+    /// maximum-filtered band `lag` earlier, summed over bands.
+    public static func superFlux(_ spectrogram: Spectrogram, settings: OnsetSettings = OnsetSettings()) -> [Float] {
+        let lag = max(1, Int((settings.lag / spectrogram.frameDuration).rounded()))
+        let bands = spectrogram.bandCount
+        let radius = max(0, settings.maximumFilterBands / 2)
+        var flux = [Float](repeating: 0, count: spectrogram.frameCount)
+        var filtered = [Float](repeating: 0, count: bands)
+        spectrogram.values.withUnsafeBufferPointer { values in
+            for frame in lag..<max(lag, spectrogram.frameCount) {
+                let earlier = (frame - lag) * bands, now = frame * bands
+                for band in 0..<bands {
+                    var m = values[earlier + band]
+                    for other in max(0, band - radius)...min(bands - 1, band + radius) { m = max(m, values[earlier + other]) }
+                    filtered[band] = m
+                }
+                var sum: Float = 0
+                for band in 0..<bands { sum += max(0, values[now + band] - filtered[band]) }
+                flux[frame] = sum
+            }
+        }
+        return flux
+    }
+
+    /// Frames where `function` peaks: a local maximum over [−preMaximum, +postMaximum], at least `threshold × scale`
+    /// above the mean over [−preAverage, +postAverage], and `minimumGap` after the previous onset.
+    /// - Parameter frameDuration: seconds per value of `function`.
+    public static func pickPeaks(_ function: [Float], frameDuration: Double, settings: OnsetSettings = OnsetSettings()) -> [Int] {
+        guard !function.isEmpty else { return [] }
+        func frames(_ seconds: Double) -> Int { max(0, Int((seconds / frameDuration).rounded())) }
+        let preMax = frames(settings.preMaximum), postMax = frames(settings.postMaximum)
+        let preAvg = frames(settings.preAverage), postAvg = frames(settings.postAverage)
+        let gap = frames(settings.minimumGap)
+        let scale = percentile(function, 0.99)
+        guard scale > 0 else { return [] }
+        let delta = Float(settings.threshold) * scale
+        // Prefix sums give each local mean in O(1).
+        var prefix = [Double](repeating: 0, count: function.count + 1)
+        for (i, v) in function.enumerated() { prefix[i + 1] = prefix[i] + Double(v) }
+        var onsets: [Int] = []
+        let n = function.count
+        for i in 0..<n {
+            let value = function[i]
+            guard value > 0 else { continue }
+            var isMaximum = true
+            for j in max(0, i - preMax)...min(n - 1, i + postMax) where function[j] > value || (function[j] == value && j < i) {
+                isMaximum = false
+                break
+            }
+            guard isMaximum else { continue }
+            let lo = max(0, i - preAvg), hi = min(n - 1, i + postAvg)
+            let mean = Float((prefix[hi + 1] - prefix[lo]) / Double(hi - lo + 1))
+            guard value >= mean + delta else { continue }
+            if let last = onsets.last, i - last < gap { continue }
+            onsets.append(i)
+        }
+        return onsets
+    }
+}
+
+/// The `q` quantile (0…1) of `values`, by sorting a copy.
+func percentile(_ values: [Float], _ q: Double) -> Float {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Triangular filters evenly spaced on the mel scale (HTK formula), stored sparsely: each band keeps only the FFT
+/// bins it weighs.
+public struct MelFilterbank: Sendable {
+    public let bandCount: Int
+    /// Centre frequency of each band, in Hz.
+    public let centerFrequencies: [Double]
+    let firstBin: [Int]
+    let weights: [[Float]]
+
+    /// - Parameters:
+    ///   - bandCount: number of mel bands.
+    ///   - fftSize: FFT length in samples; `fftSize / 2 + 1` bins.
+    ///   - sampleRate: in Hz.
+    ///   - lowestFrequency, highestFrequency: edges of the lowest and highest band, in Hz.
+    public init(bandCount: Int, fftSize: Int, sampleRate: Double, lowestFrequency: Double, highestFrequency: Double) throws(TranscribeError) {
+        guard bandCount >= 1, bandCount <= 1024 else {
+            throw .invalidParameter(name: "mel bands", value: "\(bandCount)", allowed: "1…1024")
+        }
+        let nyquist = sampleRate / 2
+        let high = min(highestFrequency, nyquist)
+        guard lowestFrequency >= 0, lowestFrequency < high else {
+            throw .invalidParameter(name: "mel frequency range", value: "\(lowestFrequency)…\(highestFrequency) Hz", allowed: "0 ≤ low < high ≤ Nyquist")
+        }
+        func mel(_ hz: Double) -> Double { 2595 * log10(1 + hz / 700) }
+        func hz(_ mel: Double) -> Double { 700 * (pow(10, mel / 2595) - 1) }
+        let edges = (0...(bandCount + 1)).map { hz(mel(lowestFrequency) + (mel(high) - mel(lowestFrequency)) * Double($0) / Double(bandCount + 1)) }
+        let binWidth = sampleRate / Double(fftSize)
+        var firstBin: [Int] = [], weights: [[Float]] = []
+        for band in 0..<bandCount {
+            let (left, center, right) = (edges[band], edges[band + 1], edges[band + 2])
+            let start = Int((left / binWidth).rounded(.up)), end = min(Int((right / binWidth).rounded(.down)), fftSize / 2)
+            var row: [Float] = []
+            if start <= end {
+                for bin in start...end {
+                    let f = Double(bin) * binWidth
+                    row.append(Float(f <= center ? (f - left) / (center - left) : (right - f) / (right - center)))
+                }
+            }
+            if row.allSatisfy({ $0 <= 0 }) {
+                // A band narrower than one bin takes the nearest bin, so no band is silent.
+                let nearest = min(Int((center / binWidth).rounded()), fftSize / 2)
+                firstBin.append(nearest)
+                weights.append([1])
+            } else {
+                firstBin.append(start)
+                weights.append(row)
+            }
+        }
+        self.bandCount = bandCount
+        self.firstBin = firstBin
+        self.weights = weights
+        centerFrequencies = (1...bandCount).map { edges[$0] }
+    }
+
+    /// Applies the filters to one magnitude (or power) spectrum.
+    @inline(__always)
+    func apply(_ spectrum: UnsafeBufferPointer<Float>, into bands: UnsafeMutableBufferPointer<Float>) {
+        for band in 0..<bandCount {
+            let start = firstBin[band]
+            var sum: Float = 0
+            weights[band].withUnsafeBufferPointer { w in
+                for i in 0..<w.count { sum += w[i] * spectrum[start + i] }
+            }
+            bands[band] = sum
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import SoundSortCore
+
+/// Every setting of the pipeline; the defaults need no tuning on ordinary music.
+public struct TranscriptionSettings: Sendable, Equatable {
+    public var spectrogram = SpectrogramSettings()
+    public var onsets = OnsetSettings()
+    public var events = EventSettings()
+    public var features = FeatureSettings()
+    /// Two events are one sound when their attack spectra differ by less than this, in dB (mean absolute difference
+    /// over bands and time, after level normalisation; average linkage between groups). 1…40.
+    public var mergeThreshold = 6.0
+    /// An event is pitched when its pitch confidence reaches this (0…1).
+    public var voicedConfidence = 0.8
+    /// Two pitched events further apart than this, in semitones, are never one sound.
+    public var pitchTolerance = 0.5
+    /// A sound is tonal when at least this share of its events is pitched.
+    public var tonalShare = 0.5
+    /// Velocities span this many dB below the loudest event.
+    public var velocityRange = 48.0
+
+    public init() {}
+
+    /// Checks every value; the error names the setting and its allowed range.
+    public func validate() throws(TranscribeError) {
+        func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws(TranscribeError) {
+            guard value.isFinite, range.contains(value) else {
+                throw .invalidParameter(name: name, value: "\(value)", allowed: "\(range.lowerBound)…\(range.upperBound)")
+            }
+        }
+        try check("onset threshold", onsets.threshold, 0.01...1)
+        try check("minimum gap", onsets.minimumGap, 0.005...2)
+        try check("merge threshold", mergeThreshold, 1...40)
+        try check("voiced confidence", voicedConfidence, 0...1)
+        try check("pitch tolerance", pitchTolerance, 0.1...12)
+        try check("hop", spectrogram.hopDuration, 0.001...0.1)
+        try check("window", spectrogram.windowDuration, spectrogram.hopDuration...1)
+    }
+}
+
+/// A stage of the pipeline and how far it got, for progress reports.
+public enum TranscriptionStage: String, Sendable {
+    case decoding, spectrogram, onsets, features, clustering, ordering
+}
+
+/// From audio to a `Transcription`: onsets, events, features, sounds, order.
+public struct Transcriber: Sendable {
+    public let settings: TranscriptionSettings
+
+    public init(settings: TranscriptionSettings = TranscriptionSettings()) throws(TranscribeError) {
+        try settings.validate()
+        self.settings = settings
+    }
+
+    /// Transcribes the audio file at `path`.
+    public func transcribe(path: String, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
+        progress(.decoding)
+        let audio = try AudioFile(path: path)
+        let samples = try audio.readAllMono()
+        return try transcribe(samples: samples, sampleRate: audio.sampleRate, progress: progress)
+    }
+
+    /// Transcribes mono `samples` at `sampleRate` Hz.
+    public func transcribe(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
+        let duration = Double(samples.count) / sampleRate
+        progress(.spectrogram)
+        var spectrogramSettings = settings.spectrogram
+        spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, sampleRate / 2)
+        let spectrogram = try Spectrogram(samples: samples, sampleRate: sampleRate, settings: spectrogramSettings)
+        progress(.onsets)
+        let flux = OnsetDetector.superFlux(spectrogram, settings: settings.onsets)
+        let onsetFrames = OnsetDetector.pickPeaks(flux, frameDuration: spectrogram.frameDuration, settings: settings.onsets)
+        let events = EventSegmenter.events(onsetFrames: onsetFrames, spectrogram: spectrogram, samples: samples, settings: settings.events)
+        let tempo = TempoEstimator.beatsPerMinute(onsetFunction: flux, frameDuration: spectrogram.frameDuration)
+        guard !events.isEmpty else {
+            return Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: [], events: [])
+        }
+        progress(.features)
+        let features = FeatureExtractor.features(of: events, spectrogram: spectrogram, samples: samples, settings: settings.features)
+        progress(.clustering)
+        let distance = EventDistance(features: features, settings: settings)
+        let labels = AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)
+        progress(.ordering)
+        return SoundBuilder(events: events, features: features, labels: labels, distance: distance, settings: settings)
+            .transcription(duration: duration, sampleRate: sampleRate, tempo: tempo)
+    }
+}
+
+/// The distance between two events in dB of spectral difference, infinite-like across pitches.
+struct EventDistance: Sendable {
+    /// Stands for "never the same sound", finite so that averages stay ordered.
+    static let apart: Float = 10_000
+    let features: [EventFeatures]
+    let settings: TranscriptionSettings
+
+    func callAsFunction(_ i: Int, _ j: Int) -> Float {
+        let a = features[i], b = features[j]
+        if a.isVoiced(minimumConfidence: settings.voicedConfidence), b.isVoiced(minimumConfidence: settings.voicedConfidence),
+           let pa = a.pitch, let pb = b.pitch, abs(pa.midiPitch - pb.midiPitch) > settings.pitchTolerance {
+            return Self.apart
+        }
+        return timbre(a, b)
+    }
+
+    /// Mean absolute difference of the attack patches over the blocks both events have, in dB.
+    func timbre(_ a: EventFeatures, _ b: EventFeatures) -> Float {
+        var sum: Float = 0
+        var count = 0
+        for (rowA, rowB) in zip(a.patch, b.patch) {
+            guard let rowA, let rowB else { continue }
+            for k in rowA.indices { sum += abs(rowA[k] - rowB[k]) }
+            count += rowA.count
+        }
+        return count > 0 ? sum / Float(count) : Self.apart
+    }
+}

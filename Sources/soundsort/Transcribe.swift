@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import MIDIIO
+import SoundSortCore
+import Transcribe
+
+/// Options a user may tune; shared by transcribe and bench.
+struct AnalysisOptions: ParsableArguments {
+    @Option(help: "Onset threshold: how far above its surroundings a change must rise to be an onset, as a fraction of the song's loud changes (0.01…1; lower finds quieter onsets).")
+    var onsetThreshold: Double = TranscriptionSettings().onsets.threshold
+
+    @Option(help: "How different two events must be to be kept as two sounds, in dB of attack-spectrum difference (1…40; higher merges more).")
+    var mergeThreshold: Double = TranscriptionSettings().mergeThreshold
+
+    @Option(help: "Shortest time between two onsets, in seconds (0.005…2).")
+    var minimumGap: Double = TranscriptionSettings().onsets.minimumGap
+
+    var settings: TranscriptionSettings {
+        var settings = TranscriptionSettings()
+        settings.onsets.threshold = onsetThreshold
+        settings.mergeThreshold = mergeThreshold
+        settings.onsets.minimumGap = minimumGap
+        return settings
+    }
+
+    func validate() throws {
+        for (flag, value, range) in [("--onset-threshold", onsetThreshold, 0.01...1.0), ("--merge-threshold", mergeThreshold, 1.0...40.0),
+                                     ("--minimum-gap", minimumGap, 0.005...2.0)] where !(value.isFinite && range.contains(value)) {
+            throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
+        }
+    }
+}
+
+struct TranscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe",
+        abstract: "Finds every sound event, groups them into unique sounds and writes one MIDI track per sound."
+    )
+
+    @Argument(help: "The song: any format libsndfile reads (WAV, AIFF, FLAC, OGG, Opus, MP3…).")
+    var song: String
+
+    @Option(name: .shortAndLong, help: "The MIDI file to write (default: the song's name with .mid).")
+    var output: String?
+
+    @Option(help: "Also write the events and sounds as JSON (times in seconds).")
+    var json: String?
+
+    @Option(help: "Also write an Audacity label track (start, end, sound name).")
+    var labels: String?
+
+    @OptionGroup var analysis: AnalysisOptions
+
+    var midiPath: String { output ?? (URL(fileURLWithPath: song).deletingPathExtension().path + ".mid") }
+
+    func run() throws {
+        let outputs = [midiPath, json, labels].compactMap { $0 }
+        for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
+        guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
+        let transcription = try Transcriber(settings: analysis.settings).transcribe(path: song) { progress.show($0.rawValue) }
+        progress.clear()
+        try MIDISong(transcription: transcription).write(to: midiPath)
+        if let json { try writeJSON(transcription, to: json) }
+        if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
+        if transcription.events.isEmpty {
+            FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))
+        }
+        print("\(transcription.events.count) events, \(transcription.sounds.count) sounds → \(midiPath)")
+    }
+}
+
+/// Audacity's label track format: start, end (seconds) and text, tab-separated, one label a line.
+enum AudacityLabels {
+    static func text(for transcription: Transcription) -> String {
+        transcription.events.map { event in
+            String(format: "%.6f\t%.6f\t%@\n", event.onset, event.offset, transcription.sounds[event.sound].name)
+        }.joined()
+    }
+}
+
+/// One line on standard error that rewrites itself, shown only on a terminal.
+final class ProgressLine {
+    private let enabled: Bool
+    init(enabled: Bool) { self.enabled = enabled }
+    func show(_ stage: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[Ksoundsort: \(stage)…".utf8))
+    }
+    func clear() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+func writeText(_ text: String, to path: String) throws {
+    do {
+        try AtomicOutput.write(Data(text.utf8), to: path)
+    } catch {
+        throw CommandFailure(path: path, reason: "cannot write: \(error.localizedDescription)")
+    }
+}
