@@ -76,7 +76,7 @@ public struct Transcriber: Sendable {
             return Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: [], events: [])
         }
         progress(.features)
-        let features = FeatureExtractor.features(of: events, spectrogram: spectrogram, samples: samples, settings: settings.features)
+        let features = try FeatureExtractor.features(of: events, spectrogram: spectrogram, samples: samples, settings: settings.features)
         progress(.clustering)
         let distance = EventDistance(features: features, settings: settings)
         let labels = AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)

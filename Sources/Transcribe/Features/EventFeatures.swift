@@ -19,22 +19,31 @@ public struct FeatureSettings: Sendable, Equatable {
     public var blockDuration = 0.03
     /// Patch values are floored this far under the patch's loudest value.
     public var dynamicRange = 60.0
-    /// Pitch is measured this long after the onset (past the transient) and once more later.
-    public var pitchDelays = [0.02, 0.07]
+    /// The background subtracted from the attack is the spectrum this long before the onset (the window's
+    /// half-length, so the attack itself is not in it).
+    public var backgroundLead = 0.03
 
     public init() {}
 }
 
 public enum FeatureExtractor {
-    /// Features of every event.
+    /// Features of every event: what each adds to the sound, from its onset on.
     public static func features(of events: [DetectedEvent], spectrogram: Spectrogram, samples: [Float],
-                                settings: FeatureSettings = FeatureSettings(), pitch: PitchEstimator = PitchEstimator()) -> [EventFeatures] {
+                                settings: FeatureSettings = FeatureSettings()) throws(TranscribeError) -> [EventFeatures] {
+        let pitch = try OnsetPitchEstimator(sampleRate: spectrogram.sampleRate)
+        let leadFrames = max(1, Int((settings.backgroundLead / spectrogram.frameDuration).rounded()))
         let framesPerBlock = max(1, Int((settings.blockDuration / spectrogram.frameDuration).rounded()))
         let blockCount = max(1, Int((settings.attackDuration / settings.blockDuration).rounded()))
         let bands = spectrogram.bandCount
         let floor = Float(-settings.dynamicRange)
         return samples.withUnsafeBufferPointer { signal in
             events.map { event in
+                // The background: linear band magnitudes just before the onset, removed from every block.
+                var background = [Float](repeating: 0, count: bands)
+                let backgroundFrame = event.startFrame - leadFrames
+                if backgroundFrame >= 0 {
+                    for (b, v) in spectrogram.row(backgroundFrame).enumerated() { background[b] = pow(10, v) - 1 }
+                }
                 var patch: [[Float]?] = []
                 var loudest: Float = -.infinity
                 for block in 0..<blockCount {
@@ -44,12 +53,14 @@ public enum FeatureExtractor {
                     var row = [Float](repeating: 0, count: bands)
                     let frames = max(first + 1, last)
                     for frame in first..<frames {
-                        let values = spectrogram.row(frame)
-                        for (b, v) in values.enumerated() { row[b] += v }
+                        for (b, v) in spectrogram.row(frame).enumerated() { row[b] += pow(10, v) - 1 }
                     }
-                    // log10(1 + m) → dB of magnitude, averaged over the block's frames.
-                    let scale = 20 / Float(frames - first)
-                    for b in 0..<bands { row[b] *= scale; loudest = max(loudest, row[b]) }
+                    // Mean linear magnitude minus the background, then dB.
+                    let count = Float(frames - first)
+                    for b in 0..<bands {
+                        row[b] = 20 * log10(1 + max(0, row[b] / count - background[b]))
+                        loudest = max(loudest, row[b])
+                    }
                     patch.append(row)
                 }
                 for index in patch.indices {
@@ -57,12 +68,7 @@ public enum FeatureExtractor {
                     for b in 0..<bands { row[b] = max(floor, row[b] - loudest) }
                     patch[index] = row
                 }
-                let estimates = settings.pitchDelays.compactMap { delay -> PitchEstimate? in
-                    let start = Int((event.onset + delay) * spectrogram.sampleRate)
-                    guard event.onset + delay < event.end else { return nil }
-                    return pitch.estimate(signal, start: start, sampleRate: spectrogram.sampleRate)
-                }
-                return EventFeatures(patch: patch, pitch: estimates.max { $0.confidence < $1.confidence })
+                return EventFeatures(patch: patch, pitch: pitch.estimate(signal, onset: Int(event.onset * spectrogram.sampleRate)))
             }
         }
     }

@@ -16,7 +16,7 @@ public struct OnsetSettings: Sendable, Equatable {
     public var postAverage = 0.07
     /// Minimum distance between two onsets.
     public var minimumGap = 0.03
-    /// How far above its local mean a peak must rise, as a fraction of the file's loud flux (its 99th percentile).
+    /// How far above its local mean a peak must rise, as a fraction of the file's loudest flux (its 99.9th percentile).
     /// Lower finds quieter onsets; higher finds fewer. 0.01…1.
     public var threshold = 0.08
 
@@ -34,12 +34,18 @@ public enum OnsetDetector {
         var flux = [Float](repeating: 0, count: spectrogram.frameCount)
         var filtered = [Float](repeating: 0, count: bands)
         spectrogram.values.withUnsafeBufferPointer { values in
-            for frame in lag..<max(lag, spectrogram.frameCount) {
-                let earlier = (frame - lag) * bands, now = frame * bands
-                for band in 0..<bands {
-                    var m = values[earlier + band]
-                    for other in max(0, band - radius)...min(bands - 1, band + radius) { m = max(m, values[earlier + other]) }
-                    filtered[band] = m
+            for frame in 0..<spectrogram.frameCount {
+                let now = frame * bands
+                if frame >= lag {
+                    let earlier = (frame - lag) * bands
+                    for band in 0..<bands {
+                        var m = values[earlier + band]
+                        for other in max(0, band - radius)...min(bands - 1, band + radius) { m = max(m, values[earlier + other]) }
+                        filtered[band] = m
+                    }
+                } else {
+                    // Before the file is silence: a sound at time 0 is an onset.
+                    for band in 0..<bands { filtered[band] = 0 }
                 }
                 var sum: Float = 0
                 for band in 0..<bands { sum += max(0, values[now + band] - filtered[band]) }
@@ -58,7 +64,7 @@ public enum OnsetDetector {
         let preMax = frames(settings.preMaximum), postMax = frames(settings.postMaximum)
         let preAvg = frames(settings.preAverage), postAvg = frames(settings.postAverage)
         let gap = frames(settings.minimumGap)
-        let scale = percentile(function, 0.99)
+        let scale = percentile(function, 0.999)
         guard scale > 0 else { return [] }
         let delta = Float(settings.threshold) * scale
         // Prefix sums give each local mean in O(1).

@@ -1,0 +1,165 @@
+import Foundation
+
+/// A fundamental frequency and how clearly the signal was harmonic there.
+public struct PitchEstimate: Sendable, Equatable, Codable {
+    /// In Hz.
+    public var frequency: Double
+    /// 0…1: how much more of the new energy lies on this pitch's harmonics than chance would put there.
+    public var confidence: Double
+
+    /// MIDI note number, fractional (69 = A4 = 440 Hz).
+    public var midiPitch: Double { 69 + 12 * log2(frequency / 440) }
+}
+
+/// The pitch of what *starts* at an onset: harmonic summation over the spectrum's increase across the onset.
+///
+/// A time-domain estimator (YIN) reports the loudest periodicity of the mixture, which at a lead note over a
+/// sustained bass is the bass. Subtracting the magnitude spectrum just before the onset from the one just after
+/// leaves mostly the new sound; its pitch is the candidate whose harmonics (weighted 0.8ʰ⁻¹) collect the most of
+/// that increase, refined by the interpolated peak of its strongest low harmonic.
+public final class OnsetPitchEstimator {
+    public let sampleRate: Double
+    /// Lowest and highest fundamental considered, as MIDI note numbers.
+    public static let lowestNote = 24.0
+    public static let highestNote = 100.0
+    /// Candidate spacing, in semitones.
+    public static let candidateStep = 0.1
+    /// Harmonics summed at most, and never above this frequency (Hz).
+    public static let maximumHarmonics = 12
+    public static let highestHarmonicFrequency = 8_000.0
+    /// The window after the onset starts this late (past the transient), in seconds.
+    public static let postOnsetDelay = 0.01
+    /// Analysis window, in seconds (rounded up to a power of two samples).
+    public static let windowDuration = 0.085
+
+    private let fft: RealFFT
+    private let window: [Float]
+    private var post: [Float]
+    private var pre: [Float]
+    private var increase: [Float]
+    private var frame: [Float]
+    private let binHz: Double
+
+    public init(sampleRate: Double) throws(TranscribeError) {
+        var size = 256
+        while Double(size) < Self.windowDuration * sampleRate { size *= 2 }
+        fft = try RealFFT(size: size)
+        self.sampleRate = sampleRate
+        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
+        post = [Float](repeating: 0, count: size / 2 + 1)
+        pre = post
+        increase = post
+        frame = [Float](repeating: 0, count: size)
+        binHz = sampleRate / Double(size)
+    }
+
+    /// Estimates the pitch of the sound starting at sample `onset` of `samples`.
+    public func estimate(_ samples: UnsafeBufferPointer<Float>, onset: Int) -> PitchEstimate? {
+        let size = fft.size
+        let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
+        guard postStart + size / 2 < samples.count else { return nil }
+        magnitude(samples, start: postStart, into: &post)
+        magnitude(samples, start: onset - size, into: &pre)
+        var total: Float = 0
+        for k in increase.indices {
+            increase[k] = max(0, post[k] - pre[k])
+            total += increase[k] * increase[k]
+        }
+        guard total > 1e-6 else { return nil }
+
+        var best = (salience: Float(-1), note: 0.0)
+        var note = Self.lowestNote
+        while note <= Self.highestNote {
+            let s = salience(frequency: 440 * pow(2, (note - 69) / 12))
+            if s > best.salience { best = (s, note) }
+            note += Self.candidateStep
+        }
+        let f0 = refine(440 * pow(2, (best.note - 69) / 12))
+        return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: total))
+    }
+
+    /// Weighted sum over harmonics of the largest increase within half a semitone of each, each bin weighed down
+    /// by its distance from the harmonic (so the salience peaks at the pitch instead of being flat around it).
+    private func salience(frequency f0: Double) -> Float {
+        var sum: Float = 0
+        var weight: Float = 1
+        for h in 1...Self.maximumHarmonics {
+            let f = f0 * Double(h)
+            guard f < min(Self.highestHarmonicFrequency, sampleRate / 2) else { break }
+            let (lo, hi) = band(around: f)
+            let centre = Float(f / binHz), halfWidth = Float(max(1, Double(hi - lo) / 2))
+            var peak: Float = 0
+            for k in lo...hi { peak = max(peak, increase[k] * (1 - 0.5 * min(1, abs(Float(k) - centre) / halfWidth))) }
+            sum += weight * peak
+            weight *= 0.8
+        }
+        return sum
+    }
+
+    /// The frequency of the strongest of the first four harmonics, from its interpolated peak, divided by its number.
+    private func refine(_ f0: Double) -> Double {
+        var best = (value: Float(-1), estimate: f0)
+        for h in 1...4 {
+            let f = f0 * Double(h)
+            guard f < sampleRate / 2 else { break }
+            let (lo, hi) = band(around: f)
+            guard let k = (lo...hi).max(by: { increase[$0] < increase[$1] }), increase[k] > best.value else { continue }
+            var position = Double(k)
+            if k > 0 && k < increase.count - 1 {
+                let (a, b, c) = (Double(increase[k - 1]), Double(increase[k]), Double(increase[k + 1]))
+                let denominator = a - 2 * b + c
+                if denominator < 0 { position += 0.5 * (a - c) / denominator }
+            }
+            best = (increase[k], position * binHz / Double(h))
+        }
+        // Keep the refinement only if it stays within a semitone of the candidate (the same peak).
+        return abs(12 * log2(best.estimate / f0)) <= 1 ? best.estimate : f0
+    }
+
+    /// Share of the increase's energy within two bins of the harmonics, above what a flat spectrum would give there.
+    private func harmonicity(_ f0: Double, total: Float) -> Double {
+        let limit = min(Self.highestHarmonicFrequency, sampleRate / 2)
+        let lastBin = min(increase.count - 1, Int(limit / binHz))
+        let firstBin = max(0, Int(f0 / 2 / binHz))
+        var inRange: Float = 0
+        for k in firstBin...max(firstBin, lastBin) { inRange += increase[k] * increase[k] }
+        guard inRange > 0 else { return 0 }
+        var near: Float = 0
+        var covered = Set<Int>()
+        var h = 1.0
+        while f0 * h < limit {
+            let centre = Int((f0 * h / binHz).rounded())
+            for k in max(0, centre - 2)...min(increase.count - 1, centre + 2) where covered.insert(k).inserted { near += increase[k] * increase[k] }
+            h += 1
+        }
+        let share = Double(near / inRange)
+        let chance = min(1, Double(covered.count) / Double(max(1, lastBin - firstBin + 1)))
+        guard chance < 1 else { return 0 }
+        return max(0, (share - chance) / (1 - chance))
+    }
+
+    private func band(around frequency: Double) -> (Int, Int) {
+        let centre = frequency / binHz
+        let width = max(1, centre * (pow(2, 1.0 / 24) - 1))
+        return (max(0, Int((centre - width).rounded(.down))), min(increase.count - 1, Int((centre + width).rounded(.up))))
+    }
+
+    /// Hann-windowed magnitude spectrum of `size` samples from `start` (zeros outside the signal).
+    private func magnitude(_ samples: UnsafeBufferPointer<Float>, start: Int, into spectrum: inout [Float]) {
+        let size = fft.size
+        for i in 0..<size {
+            let s = start + i
+            frame[i] = (s >= 0 && s < samples.count) ? samples[s] * window[i] : 0
+        }
+        frame.withUnsafeBufferPointer { input in
+            spectrum.withUnsafeMutableBufferPointer { output in
+                fft.transform(input) { bins in
+                    for k in 0..<output.count {
+                        let re = bins[2 * k], im = bins[2 * k + 1]
+                        output[k] = (re * re + im * im).squareRoot()
+                    }
+                }
+            }
+        }
+    }
+}
