@@ -67,9 +67,9 @@ public struct UnmatchedSound: Sendable, Equatable, Codable {
 ///
 /// The matching rule: a maximum one-to-one matching of onsets within `window` (as mir_eval's `match_events`).
 /// Where several exist (notes of one file starting within a window of each other: chords, kick + hat), the one
-/// that agrees best with the label mapping is chosen: start from any maximum matching; map estimated labels to
-/// reference labels by the Hungarian algorithm over its pairs (ties: the mapping whose agreeing pairs are closest in
-/// time); among maximum matchings take one that maximises the
+/// that agrees best with the label mapping is chosen: map estimated labels to reference labels by the Hungarian
+/// algorithm over the unambiguous pairs (a reference and an estimated onset alone in their window; if there are
+/// none, over any maximum matching), ties going to the mapping whose agreeing pairs are closest in time; among maximum matchings take one that maximises the
 /// pairs agreeing with that mapping, then pairs of equal pitch, then closeness in time (by a thousandth, closeness
 /// in pitch); repeat until the matching
 /// no longer changes. Where no two notes of a file start within a window of each other the matching is unique.
@@ -80,19 +80,23 @@ public func score(estimate: NoteList, reference: NoteList, options: ScoreOptions
     let refOnsets = ref.map(\.onset), estOnsets = est.map(\.onset)
 
     let closeness = { (pair: MatchedPair) in 1 - min(abs(ref[pair.reference].onset - est[pair.estimate].onset) / options.window, 1) }
-    var mapping: [SoundLabel: SoundLabel] = [:]  // estimate label → reference label
-    var pairs = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
+    // Seed the label mapping with the unambiguous pairs (one reference and one estimated onset alone in their
+    // window), else with a first maximum matching; then alternate matching and mapping until stable.
+    let firstMatching = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
         preference(ref[r], est[e], agrees: false, window: options.window)
     }
+    let unambiguous = unambiguousPairs(reference: refOnsets, estimate: estOnsets, window: options.window)
+    var mapping = labelMapping(pairs: unambiguous.isEmpty ? firstMatching : unambiguous, referenceLabels: refLabels,
+                               estimateLabels: estLabels, closeness: closeness)  // estimate label → reference label
+    var pairs: [MatchedPair] = []
     for _ in 0..<options.maximumRefinements {
-        mapping = labelMapping(pairs: pairs, referenceLabels: refLabels, estimateLabels: estLabels, closeness: closeness)
         let refined = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
             preference(ref[r], est[e], agrees: mapping[estLabels[e]] == refLabels[r], window: options.window)
         }
         if refined == pairs { break }
         pairs = refined
+        mapping = labelMapping(pairs: pairs, referenceLabels: refLabels, estimateLabels: estLabels, closeness: closeness)
     }
-    mapping = labelMapping(pairs: pairs, referenceLabels: refLabels, estimateLabels: estLabels, closeness: closeness)
 
     let correct = pairs.count { mapping[estLabels[$0.estimate]] == refLabels[$0.reference] }
     let refSoundCount = Set(refLabels).count, estSoundCount = Set(estLabels).count
@@ -113,6 +117,15 @@ public func score(estimate: NoteList, reference: NoteList, options: ScoreOptions
         referenceBreakdown: breakdown(pairs: pairs, refLabels: refLabels, estLabels: estLabels, mapping: mapping),
         unmatchedEstimatedSounds: unmatchedSounds(pairs: pairs, estLabels: estLabels)
     )
+}
+
+/// Pairs that every maximum matching contains: a reference and an estimated onset alone in their window component.
+func unambiguousPairs(reference: [Double], estimate: [Double], window: Double) -> [MatchedPair] {
+    windowComponents(reference: reference, estimate: estimate, window: window).compactMap { component in
+        guard component.reference.count == 1, component.estimate.count == 1,
+              isHit(reference[component.reference[0]], estimate[component.estimate[0]], window) else { return nil }
+        return MatchedPair(reference: component.reference[0], estimate: component.estimate[0])
+    }
 }
 
 /// How much a candidate pair is preferred among equally large matchings.

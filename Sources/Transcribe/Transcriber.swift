@@ -79,9 +79,24 @@ public struct Transcriber: Sendable {
         let features = try FeatureExtractor.features(of: events, spectrogram: spectrogram, samples: samples, settings: settings.features)
         progress(.clustering)
         let distance = EventDistance(features: features, settings: settings)
-        let labels = AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)
+        let firstPass = AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)
+        // Events of a sound that is two sounds at once become one event of each.
+        let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
+        let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance)
+            .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass)
+        var splitEvents: [DetectedEvent] = [], splitFeatures: [EventFeatures] = [], splitLabels: [Int] = []
+        for (index, clusters) in split.labels.enumerated() {
+            for cluster in clusters {
+                splitEvents.append(events[index])
+                splitFeatures.append(features[index])
+                splitLabels.append(cluster)
+            }
+        }
+        var dense: [Int: Int] = [:]
+        let labels = splitLabels.map { label in dense[label] ?? { dense[label] = dense.count; return dense.count - 1 }() }
         progress(.ordering)
-        return SoundBuilder(events: events, features: features, labels: labels, distance: distance, settings: settings)
+        return SoundBuilder(events: splitEvents, features: splitFeatures, labels: labels,
+                            distance: EventDistance(features: splitFeatures, settings: settings), settings: settings)
             .transcription(duration: duration, sampleRate: sampleRate, tempo: tempo)
     }
 }

@@ -116,3 +116,22 @@ func note(_ onset: Double, _ pitch: Int, track: Int = 1, program: Int = 0, chann
         #expect(minimumCostAssignment(rows: 3, columns: 2, cost: [4, 2, 1, 0, 0, 5]) == [nil, 1, 0])
     }
 }
+
+@Suite struct SimultaneousNotesTests {
+    /// Kick and hat together, and hats alone; the estimate's hat track happens to use the kick's note number.
+    @Test func labelAgreementBeatsEqualPitch() {
+        var reference: [Note] = [], estimate: [Note] = []
+        for beat in 0..<8 {
+            let t = Double(beat) * 0.5
+            reference.append(note(t, 42, track: 1, channel: 9))
+            estimate.append(note(t + 0.01, 36, track: 1, channel: 9))
+            if beat % 2 == 0 {
+                reference.append(note(t, 36, track: 1, channel: 9))
+                estimate.append(note(t + 0.01, 38, track: 3, channel: 9))
+            }
+        }
+        let scores = score(estimate: NoteList(notes: estimate, trackNames: []), reference: NoteList(notes: reference, trackNames: []))
+        #expect(scores.mapped.fMeasure == 1)
+        #expect(abs(scores.clustering.adjustedRandIndex - 1) < 1e-12)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+
+/// Finds sounds that are two sounds at once (kick + hat, kick + bass) and splits their events.
+///
+/// Works on the dictionary of sounds already found: a sound's template (mean linear attack patch) that holds
+/// another sound's template, scaled, plus a substantial remainder is a compound. Each of its events becomes an
+/// event of the contained sound and an event of the remainder: the existing sound nearest the remainder when it
+/// is close enough, else a new sound.
+struct CompoundSplitter {
+    /// The contained sound must dominate at least this share of the compound's audible bins, and leave at least as many.
+    static let minimumShare: Float = 0.2
+    /// Bands where a template is at least this far under its own peak (dB) do not bound its scale.
+    static let significantRange: Float = 20
+    /// The scale is the ratio compound / contained that this share of significant bins reaches (robust minimum).
+    static let scaleQuantile = 0.2
+    /// Share of the part's significant bins where it accounts for at least half of the compound.
+    static let minimumFit: Float = 0.5
+    /// Bins within this many dB of the compound's peak are what one hears of it.
+    static let audibleRange: Float = 40
+    /// A compound needs at least this many events (rarer combinations are left alone).
+    static let minimumEvents = 2
+
+    struct Split {
+        /// For each event of the input, the clusters it belongs to (one, or two for a compound's event).
+        var labels: [[Int]]
+        var clusterCount: Int
+        /// Templates of clusters created from remainders (index ≥ the input's cluster count).
+        var newTemplates: [[Float]]
+    }
+
+    let threshold: Float
+    /// Two pitched sounds further apart than this (semitones) are never parts of one another.
+    let pitchTolerance: Double
+
+    /// - Parameters:
+    ///   - patches: each event's attack patch (dB rows, nil after the event's end).
+    ///   - pitches: each event's pitch in MIDI numbers when it is clearly pitched.
+    ///   - labels: first-pass cluster of each event.
+    func split(patches: [[[Float]?]], pitches: [Double?], labels: [Int]) -> Split {
+        let clusterCount = (labels.max() ?? -1) + 1
+        let templates = (0..<clusterCount).map { cluster in
+            template(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
+        }
+        let sizes = (0..<clusterCount).map { cluster in labels.count { $0 == cluster } }
+        // The median pitch of clusters most of whose events are pitched.
+        let clusterPitch: [Double?] = (0..<clusterCount).map { cluster in
+            let members = labels.indices.filter { labels[$0] == cluster }
+            let voiced = members.compactMap { pitches[$0] }.sorted()
+            return voiced.count * 2 >= members.count && !voiced.isEmpty ? voiced[voiced.count / 2] : nil
+        }
+        // First decide which sounds are compounds (rarest first, built from more frequent, non-compound sounds)…
+        let byFrequency = (0..<clusterCount).sorted { (sizes[$1], $0) < (sizes[$0], $1) }
+        var compounds: [(cluster: Int, part: Int, remainder: [Float])] = []
+        var isCompound = Set<Int>()
+        for candidate in byFrequency.reversed() where sizes[candidate] >= Self.minimumEvents {
+            // The part that fits most tightly where it is strong is the one really inside.
+            var best: (part: Int, remainder: [Float], fit: Float)?
+            for part in byFrequency where part != candidate && !isCompound.contains(part) && sizes[part] >= sizes[candidate] {
+                // A pitched sound does not hold another pitched sound at another pitch: they only overlap in shape.
+                if let a = clusterPitch[candidate], let b = clusterPitch[part], abs(a - b) > pitchTolerance { continue }
+                guard let (remainder, fit) = decompose(templates[candidate], into: templates[part]) else { continue }
+                if best == nil || fit > best!.fit { best = (part, remainder, fit) }
+            }
+            guard let best else { continue }
+            isCompound.insert(candidate)
+            compounds.append((candidate, best.part, best.remainder))
+        }
+        // …then give each remainder the nearest sound that is not a compound, or a new sound (remainders alike share one).
+        var dictionary = (0..<clusterCount).filter { !isCompound.contains($0) }.map { (cluster: $0, template: templates[$0]) }
+        var newTemplates: [[Float]] = []
+        var assignment = labels.map { [$0] }
+        for compound in compounds {
+            let nearest = dictionary.filter { $0.cluster != compound.part }
+                .map { ($0.cluster, distance($0.template, compound.remainder)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+            let other: Int
+            if let nearest, nearest.1 <= threshold {
+                other = nearest.0
+            } else {
+                other = clusterCount + newTemplates.count
+                newTemplates.append(compound.remainder)
+                dictionary.append((other, compound.remainder))
+            }
+            for event in labels.indices where labels[event] == compound.cluster { assignment[event] = [compound.part, other] }
+        }
+        return Split(labels: assignment, clusterCount: clusterCount + newTemplates.count, newTemplates: newTemplates)
+    }
+
+    /// The mean linear patch of a cluster (blocks missing in an event are left out of its mean).
+    private func template(of patches: [[[Float]?]]) -> [Float] {
+        let blocks = patches.map(\.count).max() ?? 0
+        let bands = patches.lazy.compactMap { $0.first ?? nil }.first?.count ?? 0
+        var sum = [Float](repeating: 0, count: blocks * bands)
+        var counts = [Float](repeating: 0, count: blocks)
+        for patch in patches {
+            for (block, row) in patch.enumerated() {
+                guard let row else { continue }
+                counts[block] += 1
+                for band in 0..<bands { sum[block * bands + band] += pow(10, row[band] / 20) }
+            }
+        }
+        for block in 0..<blocks where counts[block] > 0 {
+            for band in 0..<bands { sum[block * bands + band] /= counts[block] }
+        }
+        return sum
+    }
+
+    /// `whole ≈ scale × part + remainder`, remainder ≥ 0, with how tightly the part fits; nil unless both shares
+    /// are substantial and the fit is tight.
+    private func decompose(_ whole: [Float], into part: [Float]) -> (remainder: [Float], fit: Float)? {
+        guard whole.count == part.count, let peak = part.max(), peak > 0 else { return nil }
+        let significant = peak * pow(10, -Self.significantRange / 20)
+        var ratios: [Float] = []
+        for i in part.indices where part[i] >= significant { ratios.append(whole[i] / part[i]) }
+        guard !ratios.isEmpty else { return nil }
+        ratios.sort()
+        let scale = ratios[Int(Double(ratios.count - 1) * Self.scaleQuantile)]
+        guard scale > 0 else { return nil }
+        // Shares are counted in the compound's audible bins (within the dynamic range of its peak), not in
+        // energy: a quiet hat over a loud kick is still half of what one hears.
+        let audible = (whole.max() ?? 0) * pow(10, -Self.audibleRange / 20)
+        var audibleBins = 0, partBins = 0, remainderBins = 0, partSignificant = 0, partFits = 0
+        var remainder = [Float](repeating: 0, count: whole.count)
+        for i in whole.indices {
+            let covered = min(whole[i], scale * part[i])
+            remainder[i] = whole[i] - covered
+            if part[i] >= significant {
+                partSignificant += 1
+                if covered >= 0.5 * whole[i] { partFits += 1 }
+            }
+            guard whole[i] >= audible, whole[i] > 0 else { continue }
+            audibleBins += 1
+            if covered >= 0.5 * whole[i] { partBins += 1 } else { remainderBins += 1 }
+        }
+        guard audibleBins > 0 else { return nil }
+        let partShare = Float(partBins) / Float(audibleBins), residualShare = Float(remainderBins) / Float(audibleBins)
+        // The part must also account for most of the compound where the part itself is strong: a sound at another
+        // pitch of the same instrument overlaps in shape but not bin by bin.
+        let fit = Float(partFits) / Float(max(1, partSignificant))
+        guard partShare >= Self.minimumShare, residualShare >= Self.minimumShare, fit >= Self.minimumFit else { return nil }
+        return (remainder, fit)
+    }
+
+    /// Mean absolute dB difference of two linear templates, each normalised to its peak, over the bins where
+    /// either is audible (within `audibleRange` of its peak): sparse templates are not made alike by shared silence.
+    func distance(_ a: [Float], _ b: [Float]) -> Float {
+        func normalised(_ t: [Float]) -> [Float] {
+            let peak = max(t.max() ?? 0, 1e-12)
+            return t.map { max(-60, 20 * log10(max($0, 1e-12) / peak)) }
+        }
+        let (x, y) = (normalised(a), normalised(b))
+        var sum: Float = 0
+        var count = 0
+        for (u, v) in zip(x, y) where u >= -Self.audibleRange || v >= -Self.audibleRange {
+            sum += abs(u - v)
+            count += 1
+        }
+        return count > 0 ? sum / Float(count) : 0
+    }
+}
