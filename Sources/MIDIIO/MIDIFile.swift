@@ -65,34 +65,29 @@ public struct MIDIFile: Sendable, Equatable {
     private init(loaded smf: UnsafeMutablePointer<smf_t>, structure: SMFStructure) {
         format = structure.format
         ticksPerQuarter = structure.division
-        var names = [String](repeating: "", count: Int(smf.pointee.number_of_tracks))
+        // Names come from the Swift check, whole (libsmf saw them cut to 127 bytes).
+        let names = structure.trackNames
         var collector = NoteCollector()
         var lastTime = 0.0
         smf_rewind(smf)
         while let event = smf_get_next_event(smf) {
             let message = UnsafeBufferPointer(start: event.pointee.midi_buffer, count: Int(event.pointee.midi_buffer_length))
             let track = Int(event.pointee.track_number) - 1
-            let time = event.pointee.time_seconds
+            let time = structure.seconds(atTick: Int(event.pointee.time_pulses))
             lastTime = max(lastTime, time)
             guard let status = message.first, names.indices.contains(track) else { continue }
-            if status == 0xFF, message.count >= 2, message[1] == 0x03, names[track].isEmpty {
-                if let text = smf_event_extract_text(event) {
-                    names[track] = String(cString: text)
-                    g_free(text)
-                }
-            } else if status < 0xF0, message.count >= 2 {
+            if status < 0xF0, message.count >= 2 {
                 collector.handle(status: status, data1: Int(message[1]), data2: message.count > 2 ? Int(message[2]) : 0,
                                  time: time, track: track)
             }
         }
+        // The file's own tempo map, applied in Swift (libsmf only ever saw 120 BPM); repeats of a tempo are not changes.
         var tempos: [TempoChange] = []
-        var number: Int32 = 0
-        while let tempo = smf_get_tempo_by_number(smf, number) {
-            tempos.append(TempoChange(time: tempo.pointee.time_seconds, microsecondsPerQuarter: Int(tempo.pointee.microseconds_per_quarter_note)))
-            number += 1
+        for tempo in structure.tempoMap where tempos.last?.microsecondsPerQuarter != tempo.microsecondsPerQuarter {
+            let change = TempoChange(time: structure.seconds(atTick: tempo.tick), microsecondsPerQuarter: tempo.microsecondsPerQuarter)
+            if tempos.last?.time == change.time { tempos[tempos.count - 1] = change } else { tempos.append(change) }
         }
-        // libsmf reports 120 BPM at time 0 when the file sets none; a file may also repeat a tempo.
-        tempoChanges = tempos.enumerated().filter { $0.offset == 0 || $0.element.microsecondsPerQuarter != tempos[$0.offset - 1].microsecondsPerQuarter }.map(\.element)
+        tempoChanges = tempos
         let notes = collector.finish(endOfFile: lastTime)
         duration = max(lastTime, notes.map(\.offset).max() ?? 0)
         self.notes = NoteList(notes: notes, trackNames: names)

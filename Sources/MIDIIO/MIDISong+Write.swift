@@ -36,7 +36,7 @@ extension MIDISong {
             for song in tracks {
                 let track = addTrack(to: smf)
                 let channel = UInt8(song.channel & 0x0F)
-                add(meta(0x03, Array(song.name.utf8)), at: 0, to: track)
+                add(meta(0x03, Self.nameBytes(song.name)), at: 0, to: track)
                 if let program = song.program { add([0xC0 | channel, UInt8(program & 0x7F)], at: 0, to: track) }
                 // (tick, 0 = off / 1 = on, pitch): offs first at a tick.
                 var messages: [(tick: Int, order: Int, pitch: Int, bytes: [UInt8])] = []
@@ -60,6 +60,17 @@ extension MIDISong {
         if status != 0 {
             throw .cannotWrite(path: path, reason: logged.last ?? "libsmf could not save the file")
         }
+    }
+
+    /// A track name as libsmf can read it back: at most 127 bytes (its meta-length limit), cut between characters.
+    static func nameBytes(_ name: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for character in name {
+            let utf8 = Array(String(character).utf8)
+            guard bytes.count + utf8.count <= Int(SMFStructure.maximumMetaLength) else { break }
+            bytes += utf8
+        }
+        return bytes
     }
 
     private func addTrack(to smf: UnsafeMutablePointer<smf_t>) -> UnsafeMutablePointer<smf_track_t> {

@@ -4,6 +4,12 @@
 /// structure is parsed here first: what is malformed throws, what is merely unusual is normalised the way tolerant
 /// readers do (running status carried across meta and sysex events, data bytes above 127 masked to 7 bits,
 /// a missing end-of-track added, unknown chunks, sysex and unused meta events dropped with their time kept).
+/// libsmf also takes any byte ≥ 0xF8 inside a message for a real-time byte and skips it, even inside meta events,
+/// which desynchronises it (a name with 0xFF, or a tempo such as 0x07FFFF, ends in an assertion). So such bytes never
+/// reach it: names get '?', time signatures holding them are dropped, and tempo events are given to libsmf as
+/// 120 BPM — SoundSort applies the exact tempo map (`tempoMap`) to libsmf's tick times itself.
+/// And libsmf reads a meta event's length as one byte, not a variable-length quantity: names reach it cut to 127
+/// bytes (`trackNames` keeps them whole).
 /// `normalizedBytes` is then a plain file libsmf reads safely.
 struct SMFStructure: Equatable {
     /// One event kept for libsmf: the whole message with its status byte, after `delta` ticks.
@@ -12,8 +18,18 @@ struct SMFStructure: Equatable {
         var bytes: [UInt8]
     }
 
+    /// A tempo set at a tick, in microseconds per quarter note, as the file holds it.
+    struct Tempo: Equatable {
+        var tick: Int
+        var microsecondsPerQuarter: Int
+    }
+
     /// 0 or 1 (a format-0 file with several tracks is read as format 1).
     var format: Int
+    /// Every tempo event of every track, sorted by tick (stable: at one tick, the later track wins).
+    var tempoMap: [Tempo]
+    /// The first name (meta event 0x03) of each track, whole; empty where a track has none.
+    var trackNames: [String]
     /// Ticks per quarter note.
     var division: Int
     var tracks: [[Event]]
@@ -56,6 +72,8 @@ struct SMFStructure: Equatable {
         guard division > 0 else { throw .malformed(path: path, reason: "time division of 0 ticks per quarter note") }
 
         var tracks: [[Event]] = []
+        var tempi: [Tempo] = []
+        var names: [String] = []
         while data.count - reader.offset >= 8 {
             let tag = try reader.tag()
             let length = Int(try reader.uint32())
@@ -64,7 +82,9 @@ struct SMFStructure: Equatable {
             }
             let end = reader.offset + length
             if tag == "MTrk" {
-                tracks.append(try Self.parseTrack(&reader, end: end, number: tracks.count))
+                var name = ""
+                tracks.append(try Self.parseTrack(&reader, end: end, number: tracks.count, tempi: &tempi, name: &name))
+                names.append(name)
             }
             reader.offset = end
         }
@@ -72,19 +92,24 @@ struct SMFStructure: Equatable {
         self.format = tracks.count > 1 ? 1 : format
         self.division = division
         self.tracks = tracks
+        trackNames = names
+        tempoMap = tempi.enumerated().sorted { ($0.element.tick, $0.offset) < ($1.element.tick, $1.offset) }.map(\.element)
     }
 
-    private static func parseTrack(_ reader: inout ByteReader, end: Int, number: Int) throws(MIDIError) -> [Event] {
+    private static func parseTrack(_ reader: inout ByteReader, end: Int, number: Int, tempi: inout [Tempo],
+                                   name: inout String) throws(MIDIError) -> [Event] {
         var events: [Event] = []
         var runningStatus: UInt8?
         var pendingDelta: UInt32 = 0
+        var tick = 0
         reader.limit = end
         defer { reader.limit = nil }
         while reader.offset < end {
             let eventStart = reader.offset
             let delta = try reader.quantity()
             pendingDelta = pendingDelta &+ delta
-            if pendingDelta > 0x0FFF_FFFF {
+            tick += Int(delta)
+            if pendingDelta > 0x0FFF_FFFF || tick > 0x7FFF_FFFF {
                 throw .malformed(path: reader.path, reason: "track \(number): event time overflows at byte \(eventStart)")
             }
             var status = try reader.byte()
@@ -101,6 +126,10 @@ struct SMFStructure: Equatable {
                 let length = Int(try reader.quantity())
                 let payload = try reader.bytes(length)
                 if type == 0x2F { return finish(events, pendingDelta) }
+                if type == 0x03, name.isEmpty { name = decodeText(payload) }
+                if type == 0x51, payload.count == 3 {
+                    tempi.append(Tempo(tick: tick, microsecondsPerQuarter: Int(payload[0]) << 16 | Int(payload[1]) << 8 | Int(payload[2])))
+                }
                 guard let kept = try keptMeta(type: type, payload: payload, reader: reader, track: number, at: eventStart) else { continue }
                 events.append(Event(delta: pendingDelta, bytes: kept))
                 pendingDelta = 0
@@ -125,7 +154,8 @@ struct SMFStructure: Equatable {
     private static func keptMeta(type: UInt8, payload: [UInt8], reader: ByteReader, track: Int, at offset: Int) throws(MIDIError) -> [UInt8]? {
         switch type {
         case 0x03:
-            return [0xFF, 0x03] + quantityBytes(UInt32(payload.count)) + payload
+            let name = payload.prefix(Int(maximumMetaLength)).map { $0 >= realTimeStart ? UInt8(ascii: "?") : $0 }
+            return [0xFF, 0x03, UInt8(name.count)] + name
         case 0x51:
             guard payload.count == 3 else {
                 throw .malformed(path: reader.path, reason: "track \(track): tempo event of \(payload.count) bytes instead of 3 (byte \(offset))")
@@ -133,9 +163,9 @@ struct SMFStructure: Equatable {
             guard payload != [0, 0, 0] else {
                 throw .malformed(path: reader.path, reason: "track \(track): tempo of 0 µs per quarter note (byte \(offset))")
             }
-            return [0xFF, 0x51, 0x03] + payload
+            return [0xFF, 0x51, 0x03, 0x07, 0xA1, 0x20]  // 120 BPM for libsmf; the real value is in `tempoMap`.
         case 0x58:
-            guard payload.count == 4, payload[1] < 8 else { return nil }
+            guard payload.count == 4, payload[1] < 8, payload.allSatisfy({ $0 < realTimeStart }) else { return nil }
             return [0xFF, 0x58, 0x04] + payload
         default:
             return nil
@@ -158,6 +188,32 @@ struct SMFStructure: Equatable {
             out += Array("MTrk".utf8) + be32(body.count) + body
         }
         return out
+    }
+
+    /// Bytes libsmf takes for real-time messages wherever they appear.
+    static let realTimeStart: UInt8 = 0xF8
+    /// The longest meta event payload libsmf reads correctly (it takes the length as one byte).
+    static let maximumMetaLength: UInt8 = 127
+
+    /// Text of a meta event: UTF-8 when it is, else Latin-1 (what old hardware wrote); control characters become '?'
+    /// so a name can be printed safely.
+    static func decodeText(_ bytes: [UInt8]) -> String {
+        let text = String(validating: bytes, as: UTF8.self) ?? String(bytes.map { Character(Unicode.Scalar($0)) })
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))
+    }
+
+    /// Seconds at `tick` through the tempo map (120 BPM before the first tempo event).
+    func seconds(atTick tick: Int) -> Double {
+        var segmentTick = 0
+        var segmentSeconds = 0.0
+        var secondsPerTick = 0.5 / Double(division)
+        for tempo in tempoMap {
+            guard tempo.tick <= tick else { break }
+            segmentSeconds += Double(tempo.tick - segmentTick) * secondsPerTick
+            segmentTick = tempo.tick
+            secondsPerTick = Double(tempo.microsecondsPerQuarter) / 1_000_000 / Double(division)
+        }
+        return segmentSeconds + Double(tick - segmentTick) * secondsPerTick
     }
 
     static func quantityBytes(_ value: UInt32) -> [UInt8] {

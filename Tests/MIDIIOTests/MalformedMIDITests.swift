@@ -48,3 +48,45 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
         #expect(throws: MIDIError.cannotRead(path: "/no/such.mid", reason: "no such file")) { try MIDIFile(path: "/no/such.mid") }
     }
 }
+
+/// Inputs that once crashed libsmf behind the guard (found by scripts/fuzz-midi) and cases of the same kind.
+@Suite struct LibSMFGuardTests {
+    static let malformed = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("Malformed")
+
+    @Test func readsEveryFuzzFinding() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.malformed.path).filter { $0.hasSuffix(".mid") }
+        #expect(!files.isEmpty)
+        for file in files {
+            // Either notes or a MIDIError: never a crash.
+            _ = try? MIDIFile(path: Self.malformed.appendingPathComponent(file).path)
+        }
+    }
+
+    @Test func longTrackNameIsReadWhole() throws {
+        // libsmf takes a meta length as one byte: a 200-byte name used to desynchronise it.
+        let name = String(repeating: "Lead synth ", count: 18) + "end"
+        let track: [UInt8] = [0x00, 0xFF, 0x03, 0x81, UInt8(name.utf8.count - 128)] + Array(name.utf8)
+            + [0x00, 0x90, 60, 100, 0x60, 0x80, 60, 0] + SMFBytes.endOfTrack
+        let file = try MIDIFile(bytes: SMFBytes.file(format: 0, division: 96, tracks: [track]), path: "name.mid")
+        #expect(file.notes.trackNames == [name])
+        #expect(file.notes.notes.count == 1)
+    }
+
+    @Test func tempoWithARealTimeByteKeepsExactTimes() throws {
+        // 0x07FFFF µs per quarter note: libsmf would skip the 0xFF bytes as real-time messages.
+        let track: [UInt8] = [0x00, 0xFF, 0x51, 0x03, 0x07, 0xFF, 0xFF, 0x00, 0x90, 60, 100, 0x60, 0x80, 60, 0] + SMFBytes.endOfTrack
+        let file = try MIDIFile(bytes: SMFBytes.file(format: 0, division: 96, tracks: [track]), path: "tempo.mid")
+        #expect(file.tempoChanges == [.init(time: 0, microsecondsPerQuarter: 0x07FFFF)])
+        #expect(abs(file.notes.notes[0].offset - Double(0x07FFFF) / 1_000_000) < 1e-12)
+    }
+
+    @Test func writerKeepsNamesLibsmfCanReadBack() throws {
+        let folder = TemporaryFolder()
+        let long = String(repeating: "é", count: 100)  // 200 bytes of UTF-8.
+        try MIDISong(tempoChanges: [], tracks: [.init(name: long, channel: 0, program: nil, notes: [.init(onset: 0, offset: 1, pitch: 60, velocity: 90)])])
+            .write(to: folder.path("n.mid"))
+        let read = try MIDIFile(path: folder.path("n.mid"))
+        #expect(read.notes.trackNames[1] == String(repeating: "é", count: 63))
+        #expect(read.notes.notes.count == 1)
+    }
+}
