@@ -17,6 +17,8 @@ struct CompoundSplitter {
     static let minimumFit: Float = 0.5
     /// Bins within this many dB of the compound's peak are what one hears of it.
     static let audibleRange: Float = 40
+    /// A single event's remainder must lie within this share of the merge threshold of a sound.
+    static let eventMatchFactor: Float = 0.5
     /// A compound needs at least this many events (rarer combinations are left alone).
     static let minimumEvents = 2
 
@@ -50,20 +52,20 @@ struct CompoundSplitter {
         }
         // First decide which sounds are compounds (rarest first, built from more frequent, non-compound sounds)…
         let byFrequency = (0..<clusterCount).sorted { (sizes[$1], $0) < (sizes[$0], $1) }
-        var compounds: [(cluster: Int, part: Int, remainder: [Float])] = []
+        var compounds: [(cluster: Int, part: Int, remainder: [Float], covered: [Float])] = []
         var isCompound = Set<Int>()
         for candidate in byFrequency.reversed() where sizes[candidate] >= Self.minimumEvents {
             // The part that fits most tightly where it is strong is the one really inside.
-            var best: (part: Int, remainder: [Float], fit: Float)?
+            var best: (part: Int, remainder: [Float], fit: Float, covered: [Float])?
             for part in byFrequency where part != candidate && !isCompound.contains(part) && sizes[part] >= sizes[candidate] {
                 // A pitched sound does not hold another pitched sound at another pitch: they only overlap in shape.
                 if let a = clusterPitch[candidate], let b = clusterPitch[part], abs(a - b) > pitchTolerance { continue }
-                guard let (remainder, fit) = decompose(templates[candidate], into: templates[part]) else { continue }
-                if best == nil || fit > best!.fit { best = (part, remainder, fit) }
+                guard let (remainder, fit, covered) = decompose(templates[candidate], into: templates[part]) else { continue }
+                if best == nil || fit > best!.fit { best = (part, remainder, fit, covered) }
             }
             guard let best else { continue }
             isCompound.insert(candidate)
-            compounds.append((candidate, best.part, best.remainder))
+            compounds.append((candidate, best.part, best.remainder, best.covered))
         }
         // …then give each remainder the nearest sound that is not a compound, or a new sound (remainders alike share one).
         var dictionary = (0..<clusterCount).filter { !isCompound.contains($0) }.map { (cluster: $0, template: templates[$0]) }
@@ -71,7 +73,7 @@ struct CompoundSplitter {
         var assignment = labels.map { [$0] }
         for compound in compounds {
             let nearest = dictionary.filter { $0.cluster != compound.part }
-                .map { ($0.cluster, distance($0.template, compound.remainder)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+                .map { ($0.cluster, maskedDistance($0.template, compound.remainder, masker: compound.covered)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
             let other: Int
             if let nearest, nearest.1 <= threshold {
                 other = nearest.0
@@ -82,7 +84,28 @@ struct CompoundSplitter {
             }
             for event in labels.indices where labels[event] == compound.cluster { assignment[event] = [compound.part, other] }
         }
+        // An event can also hold another sound on top of its own (a click at a tone's start that joined the tone):
+        // its patch minus its sound's template must then match another sound of the dictionary.
+        for event in labels.indices where assignment[event].count == 1 && !isCompound.contains(labels[event]) {
+            let own = labels[event]
+            guard let (remainder, _, covered) = decompose(linear(patches[event], like: templates[own]), into: templates[own]) else { continue }
+            let nearest = dictionary.filter { $0.cluster != own }
+                .map { ($0.cluster, maskedDistance($0.template, remainder, masker: covered)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+            // One event is weaker evidence than a whole cluster: it must match more closely.
+            if let nearest, nearest.1 <= Self.eventMatchFactor * threshold { assignment[event] = [own, nearest.0] }
+        }
         return Split(labels: assignment, clusterCount: clusterCount + newTemplates.count, newTemplates: newTemplates)
+    }
+
+    /// One event's patch in linear magnitude, laid out like a template (blocks it lacks are zero).
+    private func linear(_ patch: [[Float]?], like template: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: template.count)
+        let bands = patch.lazy.compactMap { $0 }.first?.count ?? 0
+        for (block, row) in patch.enumerated() {
+            guard let row, (block + 1) * bands <= out.count else { continue }
+            for band in 0..<bands { out[block * bands + band] = pow(10, row[band] / 20) }
+        }
+        return out
     }
 
     /// The mean linear patch of a cluster (blocks missing in an event are left out of its mean).
@@ -106,7 +129,7 @@ struct CompoundSplitter {
 
     /// `whole ≈ scale × part + remainder`, remainder ≥ 0, with how tightly the part fits; nil unless both shares
     /// are substantial and the fit is tight.
-    private func decompose(_ whole: [Float], into part: [Float]) -> (remainder: [Float], fit: Float)? {
+    private func decompose(_ whole: [Float], into part: [Float]) -> (remainder: [Float], fit: Float, covered: [Float])? {
         guard whole.count == part.count, let peak = part.max(), peak > 0 else { return nil }
         let significant = peak * pow(10, -Self.significantRange / 20)
         var ratios: [Float] = []
@@ -120,8 +143,10 @@ struct CompoundSplitter {
         let audible = (whole.max() ?? 0) * pow(10, -Self.audibleRange / 20)
         var audibleBins = 0, partBins = 0, remainderBins = 0, partSignificant = 0, partFits = 0
         var remainder = [Float](repeating: 0, count: whole.count)
+        var coveredByPart = [Float](repeating: 0, count: whole.count)
         for i in whole.indices {
             let covered = min(whole[i], scale * part[i])
+            coveredByPart[i] = covered
             remainder[i] = whole[i] - covered
             if part[i] >= significant {
                 partSignificant += 1
@@ -137,7 +162,30 @@ struct CompoundSplitter {
         // pitch of the same instrument overlaps in shape but not bin by bin.
         let fit = Float(partFits) / Float(max(1, partSignificant))
         guard partShare >= Self.minimumShare, residualShare >= Self.minimumShare, fit >= Self.minimumFit else { return nil }
-        return (remainder, fit)
+        return (remainder, fit, coveredByPart)
+    }
+
+    /// How far a remainder is from a candidate sound, counting only what can be heard of the candidate beside the
+    /// part that masks it: bins where the scaled candidate lies under `masker` are skipped. The candidate is scaled
+    /// to the remainder by their median ratio over the remainder's audible bins; mean absolute dB difference.
+    func maskedDistance(_ candidate: [Float], _ remainder: [Float], masker: [Float]) -> Float {
+        guard let peak = remainder.max(), peak > 0 else { return .infinity }
+        let audible = peak * pow(10, -Self.audibleRange / 20)
+        var ratios: [Float] = []
+        for i in remainder.indices where remainder[i] >= audible && candidate[i] > 0 { ratios.append(remainder[i] / candidate[i]) }
+        guard !ratios.isEmpty else { return .infinity }
+        ratios.sort()
+        let scale = ratios[ratios.count / 2]
+        var sum: Float = 0
+        var count = 0
+        for i in remainder.indices {
+            let expected = scale * candidate[i]
+            guard remainder[i] >= audible || expected >= audible else { continue }
+            if expected <= masker[i] && remainder[i] < expected { continue }  // Hidden under the part.
+            sum += abs(20 * log10(max(remainder[i], audible * 0.001) / max(expected, audible * 0.001)))
+            count += 1
+        }
+        return count > 0 ? min(sum / Float(count), Self.audibleRange) : .infinity
     }
 
     /// Mean absolute dB difference of two linear templates, each normalised to its peak, over the bins where
