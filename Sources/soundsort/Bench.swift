@@ -179,8 +179,7 @@ struct Bench: ParsableCommand {
     }
 
     private func runCase(_ item: CorpusManifest.Case, in folder: URL, transcriber: Transcriber, scratch: URL) throws -> CaseResult {
-        let audioPath = folder.appendingPathComponent(item.audio).path
-        let referencePath = folder.appendingPathComponent(item.reference).path
+        let audioPath = resolve(item.audio, in: folder), referencePath = resolve(item.reference, in: folder)
         let clock = ContinuousClock()
         var transcription: Transcription!
         let elapsed = try clock.measure { transcription = try transcriber.transcribe(path: audioPath) }
@@ -198,6 +197,11 @@ struct Bench: ParsableCommand {
                           mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds, referenceSounds: scores.referenceSounds,
                           events: transcription.events.count, referenceNotes: reference.notes.count)
     }
+}
+
+/// A manifest path: absolute as written, else relative to the manifest's folder.
+private func resolve(_ path: String, in folder: URL) -> String {
+    path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path
 }
 
 enum BenchTable {
