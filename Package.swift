@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Transcribe", targets: ["Transcribe"]),
         .library(name: "MIDIIO", targets: ["MIDIIO"]),
         .library(name: "Eval", targets: ["Eval"]),
+        .library(name: "Render", targets: ["Render"]),
         .executable(name: "soundsort", targets: ["soundsort"]),
     ],
     dependencies: [
@@ -29,18 +30,21 @@ let package = Package(
         .target(name: "Transcribe", dependencies: ["SoundSortCore", "CSndFile", "CFFTW"]),
         .target(name: "MIDIIO", dependencies: ["SoundSortCore", "CSMF"]),
         .target(name: "Eval", dependencies: ["SoundSortCore"]),
+        // Drawing lives apart so that Transcribe stays free of it.
+        .target(name: "Render", dependencies: ["SoundSortCore", "CCairo"]),
         .executableTarget(
             name: "soundsort",
             dependencies: [
-                "SoundSortCore", "Transcribe", "MIDIIO", "Eval",
+                "SoundSortCore", "Transcribe", "MIDIIO", "Eval", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
-        .target(name: "TestSupport", dependencies: ["SoundSortCore", "Transcribe"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["SoundSortCore", "Transcribe", "CCairo"], path: "Tests/TestSupport"),
         .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"]),
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
         .testTarget(name: "SoundSortCLITests", dependencies: ["soundsort", "TestSupport", "MIDIIO", "Transcribe"]),
     ]
 )

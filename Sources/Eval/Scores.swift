@@ -27,6 +27,8 @@ public struct Scores: Sendable, Equatable, Codable {
     public var eventOnset: PrecisionRecall
     /// Pairs of the chosen maximum matching.
     public var matchedNotes: Int
+    /// The chosen matching: indices into the reference and estimate note lists.
+    public var pairs: [MatchedPair]
     /// Agreement of labels over the matched pairs.
     public var clustering: ClusterScores
     public var referenceSounds: Int
@@ -108,6 +110,7 @@ public func score(estimate: NoteList, reference: NoteList, options: ScoreOptions
         eventOnset: onsetScores(reference: mergeOnsets(refOnsets, gap: options.eventMergeGap),
                                 estimate: mergeOnsets(estOnsets, gap: options.eventMergeGap), window: options.window),
         matchedNotes: pairs.count,
+        pairs: pairs,
         clustering: ClusterScores(truth: pairs.map { refLabels[$0.reference] }, predicted: pairs.map { estLabels[$0.estimate] }),
         referenceSounds: refSoundCount,
         estimatedSounds: estSoundCount,

@@ -52,16 +52,32 @@ public struct Transcriber: Sendable {
         self.settings = settings
     }
 
+    /// A transcription and the spectrogram it was made from (for pictures).
+    public struct Analysis: Sendable {
+        public var transcription: Transcription
+        public var spectrogram: Spectrogram
+    }
+
     /// Transcribes the audio file at `path`.
     public func transcribe(path: String, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
-        progress(.decoding)
-        let audio = try AudioFile(path: path)
-        let samples = try audio.readAllMono()
-        return try transcribe(samples: samples, sampleRate: audio.sampleRate, progress: progress)
+        try analyse(path: path, progress: progress).transcription
     }
 
     /// Transcribes mono `samples` at `sampleRate` Hz.
     public func transcribe(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
+        try analyse(samples: samples, sampleRate: sampleRate, progress: progress).transcription
+    }
+
+    /// Transcribes the audio file at `path`, keeping the spectrogram.
+    public func analyse(path: String, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
+        progress(.decoding)
+        let audio = try AudioFile(path: path)
+        let samples = try audio.readAllMono()
+        return try analyse(samples: samples, sampleRate: audio.sampleRate, progress: progress)
+    }
+
+    /// Transcribes mono `samples` at `sampleRate` Hz, keeping the spectrogram.
+    public func analyse(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
         let duration = Double(samples.count) / sampleRate
         progress(.spectrogram)
         var spectrogramSettings = settings.spectrogram
@@ -73,7 +89,8 @@ public struct Transcriber: Sendable {
         let events = EventSegmenter.events(onsetFrames: onsetFrames, spectrogram: spectrogram, samples: samples, settings: settings.events)
         let tempo = TempoEstimator.beatsPerMinute(onsetFunction: flux, frameDuration: spectrogram.frameDuration)
         guard !events.isEmpty else {
-            return Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: [], events: [])
+            return Analysis(transcription: Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: [], events: []),
+                            spectrogram: spectrogram)
         }
         progress(.features)
         let features = try FeatureExtractor.features(of: events, spectrogram: spectrogram, samples: samples, settings: settings.features)
@@ -86,18 +103,22 @@ public struct Transcriber: Sendable {
             .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass)
         var splitEvents: [DetectedEvent] = [], splitFeatures: [EventFeatures] = [], splitLabels: [Int] = []
         for (index, clusters) in split.labels.enumerated() {
-            for cluster in clusters {
+            for (position, cluster) in clusters.enumerated() {
                 splitEvents.append(events[index])
-                splitFeatures.append(features[index])
+                // The pitch measured belongs to the whole; the split-off remainder's own pitch is unknown.
+                var own = features[index]
+                if position > 0 { own.pitch = nil }
+                splitFeatures.append(own)
                 splitLabels.append(cluster)
             }
         }
         var dense: [Int: Int] = [:]
         let labels = splitLabels.map { label in dense[label] ?? { dense[label] = dense.count; return dense.count - 1 }() }
         progress(.ordering)
-        return SoundBuilder(events: splitEvents, features: splitFeatures, labels: labels,
-                            distance: EventDistance(features: splitFeatures, settings: settings), settings: settings)
+        let transcription = SoundBuilder(events: splitEvents, features: splitFeatures, labels: labels,
+                                         distance: EventDistance(features: splitFeatures, settings: settings), settings: settings)
             .transcription(duration: duration, sampleRate: sampleRate, tempo: tempo)
+        return Analysis(transcription: transcription, spectrogram: spectrogram)
     }
 }
 

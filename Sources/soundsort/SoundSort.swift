@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MIDIIO
+import Render
 import SoundSortCore
 import Transcribe
 
@@ -10,7 +11,7 @@ struct SoundSort: ParsableCommand {
         commandName: "soundsort",
         abstract: "Finds every sound event in a song, groups them into unique sounds and writes one MIDI track per sound.",
         version: "0.1.0",
-        subcommands: [TranscribeCommand.self, Score.self, Bench.self, Info.self]
+        subcommands: [TranscribeCommand.self, Score.self, Grid.self, Bench.self, Info.self]
     )
 
     /// Exit status for a file or data problem.
@@ -28,6 +29,8 @@ struct SoundSort: ParsableCommand {
         } catch let error as TranscribeError {
             fail(error.description)
         } catch let error as MIDIError {
+            fail(error.description)
+        } catch let error as RenderError {
             fail(error.description)
         } catch let error as CommandFailure {
             fail(error.description)

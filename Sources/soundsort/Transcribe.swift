@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MIDIIO
+import Render
 import SoundSortCore
 import Transcribe
 
@@ -49,20 +50,40 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Also write an Audacity label track (start, end, sound name).")
     var labels: String?
 
+    @Option(help: "Also draw the sounds as a grid picture: .png, .svg or .pdf.")
+    var grid: String?
+
+    @Flag(help: "With --grid, draw the song's log-mel spectrogram above the rows.")
+    var spectrogram = false
+
     @OptionGroup var analysis: AnalysisOptions
+
+    func validate() throws {
+        if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
+        if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
+    }
 
     var midiPath: String { output ?? (URL(fileURLWithPath: song).deletingPathExtension().path + ".mid") }
 
     func run() throws {
-        let outputs = [midiPath, json, labels].compactMap { $0 }
+        let outputs = [midiPath, json, labels, grid].compactMap { $0 }
         for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
         guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-        let transcription = try Transcriber(settings: analysis.settings).transcribe(path: song) { progress.show($0.rawValue) }
+        let result = try Transcriber(settings: analysis.settings).analyse(path: song) { progress.show($0.rawValue) }
         progress.clear()
+        let transcription = result.transcription
         try MIDISong(transcription: transcription).write(to: midiPath)
         if let json { try writeJSON(transcription, to: json) }
         if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
+        if let grid {
+            var picture = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
+            if spectrogram {
+                let s = result.spectrogram
+                picture.spectrogram = (s.values, s.bandCount, s.frameDuration)
+            }
+            try GridRenderer.render(picture, to: grid)
+        }
         if transcription.events.isEmpty {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))
         }

@@ -50,6 +50,10 @@ struct CompoundSplitter {
             let voiced = members.compactMap { pitches[$0] }.sorted()
             return voiced.count * 2 >= members.count && !voiced.isEmpty ? voiced[voiced.count / 2] : nil
         }
+        func samePitch(_ a: Int, _ b: Int) -> Bool {
+            guard a < clusterCount, b < clusterCount, let pa = clusterPitch[a], let pb = clusterPitch[b] else { return false }
+            return abs(pa - pb) <= pitchTolerance
+        }
         // First decide which sounds are compounds (rarest first, built from more frequent, non-compound sounds)…
         let byFrequency = (0..<clusterCount).sorted { (sizes[$1], $0) < (sizes[$0], $1) }
         var compounds: [(cluster: Int, part: Int, remainder: [Float], covered: [Float])] = []
@@ -89,7 +93,8 @@ struct CompoundSplitter {
         for event in labels.indices where assignment[event].count == 1 && !isCompound.contains(labels[event]) {
             let own = labels[event]
             guard let (remainder, _, covered) = decompose(linear(patches[event], like: templates[own]), into: templates[own]) else { continue }
-            let nearest = dictionary.filter { $0.cluster != own }
+            // What is left over is never the same pitched sound once more.
+            let nearest = dictionary.filter { $0.cluster != own && !samePitch(own, $0.cluster) }
                 .map { ($0.cluster, maskedDistance($0.template, remainder, masker: covered)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
             // One event is weaker evidence than a whole cluster: it must match more closely.
             if let nearest, nearest.1 <= Self.eventMatchFactor * threshold { assignment[event] = [own, nearest.0] }

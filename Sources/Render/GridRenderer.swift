@@ -1,0 +1,186 @@
+internal import CCairo
+import Foundation
+import SoundSortCore
+
+/// What can go wrong drawing a picture.
+public enum RenderError: Error, Equatable, CustomStringConvertible {
+    case unsupportedFormat(path: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unsupportedFormat(path): "\(path): unknown picture format (use .png, .svg or .pdf)"
+        case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
+        }
+    }
+}
+
+/// Draws a `GridPicture` with cairo to PNG, SVG or PDF (chosen by the file's extension), atomically.
+public enum GridRenderer {
+    public enum Format: String, CaseIterable, Sendable { case png, svg, pdf }
+
+    /// The format a path's extension names, if any.
+    public static func format(of path: String) -> Format? { Format(rawValue: URL(fileURLWithPath: path).pathExtension.lowercased()) }
+
+    public static func render(_ picture: GridPicture, to path: String) throws(RenderError) {
+        guard let format = format(of: path) else { throw .unsupportedFormat(path: path) }
+        do {
+            try AtomicOutput.write(to: path) { temporary in try draw(picture, format: format, to: temporary, reportingAs: path) }
+        } catch let error as RenderError {
+            throw error
+        } catch {
+            throw .cannotWrite(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    private static func draw(_ picture: GridPicture, format: Format, to temporary: String, reportingAs path: String) throws(RenderError) {
+        let layout = GridLayout(picture: picture)
+        let surface: OpaquePointer? = switch format {
+        case .png: cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(layout.width), Int32(layout.height))
+        case .svg: cairo_svg_surface_create(temporary, layout.width, layout.height)
+        case .pdf: cairo_pdf_surface_create(temporary, layout.width, layout.height)
+        }
+        guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else {
+            throw .cannotWrite(path: path, reason: surface.map { String(cString: cairo_status_to_string(cairo_surface_status($0))) } ?? "no surface")
+        }
+        defer { cairo_surface_destroy(surface) }
+        let cr = cairo_create(surface)!
+        defer { cairo_destroy(cr) }
+        // Solid blocks: no anti-aliased edges blending neighbouring colours.
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
+        paint(picture, layout: layout, cr)
+        cairo_surface_flush(surface)
+        if format == .png {
+            let status = cairo_surface_write_to_png(surface, temporary)
+            guard status == CAIRO_STATUS_SUCCESS else { throw .cannotWrite(path: path, reason: String(cString: cairo_status_to_string(status))) }
+        } else {
+            cairo_surface_finish(surface)
+            let status = cairo_surface_status(surface)
+            guard status == CAIRO_STATUS_SUCCESS else { throw .cannotWrite(path: path, reason: String(cString: cairo_status_to_string(status))) }
+        }
+    }
+
+    private static func paint(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer) {
+        setColor(cr, GridColors.background)
+        cairo_paint(cr)
+        cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, 12)
+        if let title = picture.title {
+            setColor(cr, GridColors.text)
+            cairo_set_font_size(cr, 15)
+            cairo_move_to(cr, GridLayout.margin, GridLayout.margin + 15)
+            cairo_show_text(cr, title)
+            cairo_set_font_size(cr, 12)
+        }
+        if let spectrogram = picture.spectrogram { paintSpectrogram(spectrogram, layout: layout, cr) }
+        let plotLeft = layout.x(0), plotRight = layout.x(layout.duration)
+        for (index, row) in picture.rows.enumerated() {
+            let top = layout.rowTop(index)
+            setColor(cr, GridColors.rowBackground)
+            cairo_rectangle(cr, plotLeft, top, plotRight - plotLeft, GridLayout.rowHeight)
+            cairo_fill(cr)
+            setColor(cr, GridColors.text)
+            cairo_move_to(cr, GridLayout.margin, top + GridLayout.rowHeight - 6)
+            cairo_show_text(cr, String(row.label.prefix(28)))
+        }
+        paintBarLines(picture, layout: layout, cr)
+        for (index, row) in picture.rows.enumerated() {
+            let color = GridColors.color(row: index, of: picture.rows.count)
+            for block in row.blocks {
+                let r = layout.blockRect(row: index, start: block.start, end: block.end)
+                switch block.mark {
+                case .plain, .matched:
+                    setColor(cr, color)
+                    cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+                    cairo_fill(cr)
+                case .falseAlarm:
+                    setColor(cr, color)
+                    cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+                    cairo_fill(cr)
+                    setColor(cr, GridColors.falseAlarmOutline)
+                    cairo_set_line_width(cr, 2)
+                    cairo_rectangle(cr, r.x + 1, r.y + 1, max(r.width - 2, 1), r.height - 2)
+                    cairo_stroke(cr)
+                case .missed:
+                    setColor(cr, color)
+                    cairo_set_line_width(cr, 2)
+                    cairo_rectangle(cr, r.x + 1, r.y + 1, max(r.width - 2, 1), r.height - 2)
+                    cairo_stroke(cr)
+                }
+            }
+        }
+        paintAxis(layout: layout, rowCount: picture.rows.count, cr)
+    }
+
+    private static func paintBarLines(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer) {
+        guard let tempo = picture.tempo, tempo > 0 else { return }
+        let bar = 4 * 60 / tempo
+        guard layout.plotWidth / layout.duration * bar >= 6 else { return }  // Too dense to help.
+        setColor(cr, (0.82, 0.82, 0.82))
+        cairo_set_line_width(cr, 1)
+        var time = 0.0
+        let bottom = layout.rowTop(picture.rows.count)
+        while time <= layout.duration {
+            let x = layout.x(time).rounded() + 0.5
+            cairo_move_to(cr, x, layout.rowsTop)
+            cairo_line_to(cr, x, bottom)
+            time += bar
+        }
+        cairo_stroke(cr)
+    }
+
+    private static func paintAxis(layout: GridLayout, rowCount: Int, _ cr: OpaquePointer) {
+        let y = layout.rowTop(max(rowCount, 1)) + 4
+        setColor(cr, GridColors.text)
+        cairo_set_line_width(cr, 1)
+        cairo_move_to(cr, layout.x(0), y + 0.5)
+        cairo_line_to(cr, layout.x(layout.duration), y + 0.5)
+        cairo_stroke(cr)
+        let step = layout.tickSpacing
+        var time = 0.0
+        while time <= layout.duration + 1e-9 {
+            let x = layout.x(time).rounded() + 0.5
+            cairo_move_to(cr, x, y)
+            cairo_line_to(cr, x, y + 5)
+            cairo_stroke(cr)
+            cairo_move_to(cr, x - 8, y + 18)
+            let minutes = Int(time) / 60
+            let label = step < 1 ? String(format: "%.1f", time) : (minutes > 0 ? String(format: "%d:%02d", minutes, Int(time) % 60) : "\(Int(time))")
+            cairo_show_text(cr, label)
+            time += step
+        }
+        cairo_move_to(cr, GridLayout.margin, y + 18)
+        cairo_show_text(cr, "time (s)")
+    }
+
+    /// The spectrogram as one image (a pixel per frame and band, darker is louder), scaled into place.
+    private static func paintSpectrogram(_ spectrogram: (values: [Float], bands: Int, frameDuration: Double), layout: GridLayout, _ cr: OpaquePointer) {
+        let bands = spectrogram.bands
+        let frames = spectrogram.values.count / max(bands, 1)
+        guard frames > 0, bands > 0, let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(frames), Int32(bands)) else { return }
+        defer { cairo_surface_destroy(image) }
+        let peak = max(spectrogram.values.max() ?? 1, 1e-6)
+        let stride = Int(cairo_image_surface_get_stride(image)) / 4
+        let pixels = UnsafeMutableRawPointer(cairo_image_surface_get_data(image)!).assumingMemoryBound(to: UInt32.self)
+        for frame in 0..<frames {
+            for band in 0..<bands {
+                let level = min(1, max(0, spectrogram.values[frame * bands + band] / peak))
+                let shade = UInt32((1 - level) * 255)
+                pixels[(bands - 1 - band) * stride + frame] = shade << 16 | shade << 8 | shade
+            }
+        }
+        cairo_surface_mark_dirty(image)
+        cairo_save(cr)
+        let shown = Double(frames) * spectrogram.frameDuration
+        cairo_translate(cr, layout.x(0), layout.spectrogramTop)
+        cairo_scale(cr, (layout.x(shown) - layout.x(0)) / Double(frames), GridLayout.spectrogramHeight / Double(bands))
+        cairo_set_source_surface(cr, image, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+
+    private static func setColor(_ cr: OpaquePointer, _ color: (Double, Double, Double)) {
+        cairo_set_source_rgb(cr, color.0, color.1, color.2)
+    }
+}

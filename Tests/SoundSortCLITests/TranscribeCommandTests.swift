@@ -1,0 +1,82 @@
+import Foundation
+import MIDIIO
+import Testing
+import TestSupport
+
+@Suite struct TranscribeCommandTests {
+    /// Clicks and two tones, written as FLAC.
+    static func writeSong(in folder: TemporaryFolder) throws -> String {
+        var signal = Synth.silence(duration: 4)
+        Synth.addClicks(to: &signal, onsets: [0.2, 1.2, 2.2, 3.2])
+        Synth.addTone(to: &signal, frequency: 440, onsets: [0.7, 2.7], length: 0.4)
+        Synth.addTone(to: &signal, frequency: 330, onsets: [1.7], length: 0.4)
+        return try folder.writeAudio("song.flac", signal, encoding: .flac16)
+    }
+
+    @Test func writesMIDIJSONLabelsAndPicture() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.writeSong(in: folder)
+        let result = try runSoundSort(["transcribe", song, "--json", folder.path("song.json"), "--labels", folder.path("song.txt"),
+                                       "--grid", folder.path("song.png"), "--spectrogram"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "7 events, 3 sounds → \(folder.path("song.mid"))\n")
+        let midi = try MIDIFile(path: folder.path("song.mid"))
+        #expect(midi.format == 1 && midi.tracks.count == 4)  // Tempo track + one per sound.
+        #expect(midi.notes.notes.count == 7)
+        let labels = try String(contentsOfFile: folder.path("song.txt"), encoding: .utf8).split(separator: "\n")
+        #expect(labels.count == 7)
+        #expect(labels[0].hasPrefix("0.2") && labels[0].split(separator: "\t").count == 3)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("song.json")))) as! [String: Any]
+        #expect((json["events"] as? [Any])?.count == 7 && (json["sounds"] as? [Any])?.count == 3)
+        #expect(try PNGImage(path: folder.path("song.png")).width > 600)
+    }
+
+    @Test func sameSongSameBytes() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.writeSong(in: folder)
+        #expect(try runSoundSort(["transcribe", song, "-o", folder.path("a.mid")]).status == 0)
+        #expect(try runSoundSort(["transcribe", song, "-o", folder.path("b.mid")]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("a.mid"))) == Data(contentsOf: URL(fileURLWithPath: folder.path("b.mid"))))
+    }
+
+    @Test func silenceWritesAnEmptyMIDIAndWarns() throws {
+        let folder = TemporaryFolder()
+        let song = try folder.writeAudio("quiet.wav", Synth.silence(duration: 1), encoding: .wav16)
+        let result = try runSoundSort(["transcribe", song])
+        #expect(result.status == 0)
+        #expect(result.standardError == "soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n")
+        #expect(try MIDIFile(path: folder.path("quiet.mid")).notes.notes.isEmpty)
+    }
+
+    @Test(arguments: [
+        (["--merge-threshold", "0"], "--merge-threshold must be between 1.0 and 40.0, not 0.0"),
+        (["--onset-threshold", "5"], "--onset-threshold must be between 0.01 and 1.0, not 5.0"),
+        (["--minimum-gap=-1"], "--minimum-gap must be between 0.005 and 2.0, not -1.0"),
+        (["--grid", "x.bmp"], "--grid must end in .png, .svg or .pdf, not 'x.bmp'"),
+        (["--spectrogram"], "--spectrogram needs --grid"),
+    ])
+    func optionsOutOfRangeAreRefused(arguments: [String], message: String) throws {
+        let result = try runSoundSort(["transcribe", "song.wav"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(message))
+    }
+
+    @Test func outputEqualToTheInputIsRefusedAndTheInputKept() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.writeSong(in: folder)
+        let before = try Data(contentsOf: URL(fileURLWithPath: song))
+        let result = try runSoundSort(["transcribe", song, "-o", song])
+        #expect(result.status == 1)
+        #expect(result.standardError == "soundsort: \(song): refusing to overwrite an input file\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: song)) == before)
+    }
+
+    @Test func gridOfAMIDIFileAgainstAReference() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.writeSong(in: folder)
+        #expect(try runSoundSort(["transcribe", song]).status == 0)
+        let result = try runSoundSort(["grid", folder.path("song.mid"), "-o", folder.path("grid.svg"), "--reference", folder.path("song.mid")])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "3 rows → \(folder.path("grid.svg"))\n")
+    }
+}
