@@ -56,6 +56,8 @@ public struct Transcriber: Sendable {
     public struct Analysis: Sendable {
         public var transcription: Transcription
         public var spectrogram: Spectrogram
+        /// Samples of the file that were NaN or infinite (read as the previous sample).
+        public var nonFiniteSamples = 0
     }
 
     /// Transcribes the audio file at `path`.
@@ -73,12 +75,17 @@ public struct Transcriber: Sendable {
         progress(.decoding)
         let audio = try AudioFile(path: path)
         let samples = try audio.readAllMono()
-        return try analyse(samples: samples, sampleRate: audio.sampleRate, progress: progress)
+        var analysis = try analyse(samples: samples, sampleRate: audio.sampleRate, progress: progress)
+        analysis.nonFiniteSamples = audio.nonFiniteSampleCount
+        return analysis
     }
 
     /// Transcribes mono `samples` at `sampleRate` Hz, keeping the spectrogram.
     public func analyse(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
         let duration = Double(samples.count) / sampleRate
+        // A constant offset is no sound: without removing it, the file's first and last samples are steps.
+        let mean = samples.reduce(0.0) { $0 + Double($1) } / Double(max(samples.count, 1))
+        let samples = mean == 0 ? samples : samples.map { $0 - Float(mean) }
         progress(.spectrogram)
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, sampleRate / 2)

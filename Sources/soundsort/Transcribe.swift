@@ -84,6 +84,9 @@ struct TranscribeCommand: ParsableCommand {
             }
             try GridRenderer.render(picture, to: grid)
         }
+        if result.nonFiniteSamples > 0 {
+            FileHandle.standardError.write(Data("soundsort: \(song): warning: \(result.nonFiniteSamples) samples were NaN or infinite and were read as the previous sample\n".utf8))
+        }
         if transcription.events.isEmpty {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))
         }

@@ -4,7 +4,7 @@ import Foundation
 /// An audio file opened for reading through libsndfile: every format it reads (WAV, AIFF, FLAC, OGG/Vorbis, Opus, MP3…).
 ///
 /// Owns the libsndfile handle and closes it in `deinit`. Reads in blocks, mixed down to mono;
-/// samples that are not finite (NaN or infinity in a float file) are read as 0.
+/// samples that are not finite (NaN or infinity in a float file) are read as the channel's previous sample.
 public final class AudioFile {
     public let path: String
     /// Frames per second, in Hz.
@@ -18,7 +18,9 @@ public final class AudioFile {
 
     private let handle: OpaquePointer
     private var interleaved: [Float] = []
-    /// Samples that were NaN or infinite and were read as 0.
+    /// Last finite sample of each channel, standing in for samples that are not finite.
+    private var lastFinite: [Float] = []
+    /// Samples that were NaN or infinite and were read as the channel's previous sample.
     public private(set) var nonFiniteSampleCount = 0
 
     /// Opens `path` for reading.
@@ -30,8 +32,11 @@ public final class AudioFile {
             throw .cannotOpen(path: path, reason: "no such file")
         }
         if isDirectory.boolValue { throw .cannotOpen(path: path, reason: "is a directory") }
+        if (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) == 0 {
+            throw .cannotOpen(path: path, reason: "the file is empty")
+        }
         var info = SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
+        guard let handle = QuietStandardError.run({ sf_open(path, Int32(SFM_READ), &info) }) else {
             throw .cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))
         }
         self.handle = handle
@@ -59,7 +64,9 @@ public final class AudioFile {
         let channels = channelCount
         let wanted = maxFrames * channels
         if interleaved.count < wanted { interleaved = [Float](repeating: 0, count: wanted) }
-        let got = interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(maxFrames)) }
+        let got = interleaved.withUnsafeMutableBufferPointer { buffer in
+            QuietStandardError.run { sf_readf_float(handle, buffer.baseAddress, sf_count_t(maxFrames)) }
+        }
         let status = sf_error(handle)
         if status != 0 && got == 0 {
             throw .cannotRead(path: path, reason: String(cString: sf_strerror(handle)))
@@ -68,6 +75,7 @@ public final class AudioFile {
         guard frames > 0 else { return 0 }
         let scale = 1 / Float(channels)
         var nonFinite = 0
+        if lastFinite.count != channels { lastFinite = [Float](repeating: 0, count: channels) }
         mono.reserveCapacity(mono.count + frames)
         interleaved.withUnsafeBufferPointer { samples in
             for frame in 0..<frames {
@@ -75,7 +83,13 @@ public final class AudioFile {
                 let base = frame * channels
                 for channel in 0..<channels {
                     let sample = samples[base + channel]
-                    if sample.isFinite { sum += sample } else { nonFinite += 1 }
+                    if sample.isFinite {
+                        sum += sample
+                        lastFinite[channel] = sample
+                    } else {
+                        sum += lastFinite[channel]
+                        nonFinite += 1
+                    }
                 }
                 mono.append(sum * scale)
             }
@@ -88,7 +102,8 @@ public final class AudioFile {
     /// - Throws: `.noAudio` when not a single frame could be read.
     public func readAllMono(blockFrames: Int = 65_536) throws(TranscribeError) -> [Float] {
         var mono: [Float] = []
-        mono.reserveCapacity(Int(min(declaredFrameCount, 1 << 26)))
+        // The header may lie (a truncated download claiming hours): reserve for at most a minute up front.
+        mono.reserveCapacity(Int(min(declaredFrameCount, Int64(sampleRate * 60))))
         while try readMono(maxFrames: blockFrames, appendingTo: &mono) > 0 {}
         if mono.isEmpty { throw .noAudio(path: path) }
         return mono

@@ -61,7 +61,10 @@ struct CompoundSplitter {
         for candidate in byFrequency.reversed() where sizes[candidate] >= Self.minimumEvents {
             // The part that fits most tightly where it is strong is the one really inside.
             var best: (part: Int, remainder: [Float], fit: Float, covered: [Float])?
+            // A part also sounds alone, so it has at least as many events as the compound that holds it; with as
+            // many, containment must go one way only.
             for part in byFrequency where part != candidate && !isCompound.contains(part) && sizes[part] >= sizes[candidate] {
+                if sizes[part] == sizes[candidate], decompose(templates[part], into: templates[candidate]) != nil { continue }
                 // A pitched sound does not hold another pitched sound at another pitch: they only overlap in shape.
                 if let a = clusterPitch[candidate], let b = clusterPitch[part], abs(a - b) > pitchTolerance { continue }
                 guard let (remainder, fit, covered) = decompose(templates[candidate], into: templates[part]) else { continue }
