@@ -49,14 +49,21 @@ struct SoundSort: ParsableCommand {
         Foundation.exit(failureStatus)
     }
 
-    /// On Ctrl-C or a kill, half-written outputs are removed before the process ends.
+    /// On Ctrl-C or a kill, half-written outputs are removed before the process ends. An interrupt or hang-up the
+    /// parent chose to ignore (a background job) stays ignored; a blocked signal mask is not inherited.
     private static func installInterruptHandlers() {
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
-            signal(signalNumber) { received in
+            sigaddset(&unblock, signalNumber)
+            let previous = signal(signalNumber) { received in
                 AtomicOutput.removePendingFiles()
                 _exit(128 + received)
             }
+            // SIG_IGN is the handler value 1.
+            if signalNumber != SIGTERM, unsafeBitCast(previous, to: Int.self) == 1 { signal(signalNumber, SIG_IGN) }
         }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
     }
 }
 

@@ -90,3 +90,25 @@ struct MalformedCase: CustomTestStringConvertible, Sendable {
         #expect(read.notes.notes.count == 1)
     }
 }
+
+@Suite struct UnusualMIDITests {
+    @Test func runningStatusAfterSysexIsKept() throws {
+        // Note-on, a sysex, then running-status data for another note-on and both note-offs.
+        let track: [UInt8] = [0x00, 0x90, 60, 100, 0x00, 0xF0, 0x03, 0x7E, 0x01, 0xF7, 0x00, 64, 90,
+                              0x60, 0x80, 60, 0, 0x00, 64, 0] + SMFBytes.endOfTrack
+        let notes = try MIDIFile(bytes: SMFBytes.file(format: 0, division: 96, tracks: [track]), path: "sysex.mid").notes.notes
+        #expect(notes.map(\.pitch) == [60, 64])
+        #expect(notes.map(\.offset) == [0.5, 0.5])
+    }
+
+    @Test func declaredTrackCountNeedNotMatch() throws {
+        let track: [UInt8] = [0x00, 0x90, 60, 100, 0x60, 0x80, 60, 0] + SMFBytes.endOfTrack
+        let file = try MIDIFile(bytes: SMFBytes.file(format: 1, trackCount: 5, division: 96, tracks: [track, track]), path: "count.mid")
+        #expect(file.tracks.count == 2 && file.notes.notes.count == 2)
+    }
+
+    @Test func eventsAfterEndOfTrackAreIgnored() throws {
+        let track: [UInt8] = [0x00, 0x90, 60, 100, 0x60, 0x80, 60, 0] + SMFBytes.endOfTrack + [0x00, 0x90, 62, 100]
+        #expect(try MIDIFile(bytes: SMFBytes.file(format: 0, division: 96, tracks: [track]), path: "after.mid").notes.notes.count == 1)
+    }
+}
