@@ -147,13 +147,6 @@ struct EventDistance: Sendable {
 
     /// Mean absolute difference of the attack patches over the blocks both events have, in dB.
     func timbre(_ a: EventFeatures, _ b: EventFeatures) -> Float {
-        var sum: Float = 0
-        var count = 0
-        for (rowA, rowB) in zip(a.patch, b.patch) {
-            guard let rowA, let rowB else { continue }
-            for k in rowA.indices { sum += abs(rowA[k] - rowB[k]) }
-            count += rowA.count
-        }
-        return count > 0 ? sum / Float(count) : Self.apart
+        a.patch.meanAbsoluteDifference(b.patch) ?? Self.apart
     }
 }

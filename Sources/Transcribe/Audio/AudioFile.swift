@@ -76,22 +76,27 @@ public final class AudioFile {
         let scale = 1 / Float(channels)
         var nonFinite = 0
         if lastFinite.count != channels { lastFinite = [Float](repeating: 0, count: channels) }
-        mono.reserveCapacity(mono.count + frames)
+        let start = mono.count
+        mono.append(contentsOf: repeatElement(0, count: frames))
         interleaved.withUnsafeBufferPointer { samples in
-            for frame in 0..<frames {
-                var sum: Float = 0
-                let base = frame * channels
-                for channel in 0..<channels {
-                    let sample = samples[base + channel]
-                    if sample.isFinite {
-                        sum += sample
-                        lastFinite[channel] = sample
-                    } else {
-                        sum += lastFinite[channel]
-                        nonFinite += 1
+            lastFinite.withUnsafeMutableBufferPointer { last in
+                mono.withUnsafeMutableBufferPointer { output in
+                    for frame in 0..<frames {
+                        var sum: Float = 0
+                        let base = frame * channels
+                        for channel in 0..<channels {
+                            let sample = samples[base + channel]
+                            if sample.isFinite {
+                                sum += sample
+                                last[channel] = sample
+                            } else {
+                                sum += last[channel]
+                                nonFinite += 1
+                            }
+                        }
+                        output[start + frame] = sum * scale
                     }
                 }
-                mono.append(sum * scale)
             }
         }
         nonFiniteSampleCount += nonFinite

@@ -17,6 +17,8 @@ struct CompoundSplitter {
     static let minimumFit: Float = 0.5
     /// Bins within this many dB of the compound's peak are what one hears of it.
     static let audibleRange: Float = 40
+    /// A single event's remainder is compared in full with this many of the sounds most like it.
+    static let eventCandidates = 3
     /// A single event's remainder must lie within this share of the merge threshold of a sound.
     static let eventMatchFactor: Float = 0.5
     /// A compound needs at least this many events (rarer combinations are left alone).
@@ -38,7 +40,7 @@ struct CompoundSplitter {
     ///   - patches: each event's attack patch (dB rows, nil after the event's end).
     ///   - pitches: each event's pitch in MIDI numbers when it is clearly pitched.
     ///   - labels: first-pass cluster of each event.
-    func split(patches: [[[Float]?]], pitches: [Double?], labels: [Int]) -> Split {
+    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int]) -> Split {
         let clusterCount = (labels.max() ?? -1) + 1
         let templates = (0..<clusterCount).map { cluster in
             template(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
@@ -95,42 +97,34 @@ struct CompoundSplitter {
         // its patch minus its sound's template must then match another sound of the dictionary.
         for event in labels.indices where assignment[event].count == 1 && !isCompound.contains(labels[event]) {
             let own = labels[event]
-            guard let (remainder, _, covered) = decompose(linear(patches[event], like: templates[own]), into: templates[own]) else { continue }
-            // What is left over is never the same pitched sound once more.
-            let nearest = dictionary.filter { $0.cluster != own && !samePitch(own, $0.cluster) }
-                .map { ($0.cluster, maskedDistance($0.template, remainder, masker: covered)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+            guard let (remainder, _, covered) = decompose(patches[event].linear, into: templates[own]) else { continue }
+            // What is left over is never the same pitched sound once more. The masked comparison (a logarithm per
+            // bin) is made only with the few sounds most like the remainder.
+            let likely = dictionary.filter { $0.cluster != own && !samePitch(own, $0.cluster) }
+                .map { ($0, cosine($0.template, remainder)) }.sorted { ($0.1, $1.0.cluster) > ($1.1, $0.0.cluster) }
+                .prefix(Self.eventCandidates).map(\.0)
+            let nearest = likely.map { ($0.cluster, maskedDistance($0.template, remainder, masker: covered)) }
+                .min { ($0.1, $0.0) < ($1.1, $1.0) }
             // One event is weaker evidence than a whole cluster: it must match more closely.
             if let nearest, nearest.1 <= Self.eventMatchFactor * threshold { assignment[event] = [own, nearest.0] }
         }
         return Split(labels: assignment, clusterCount: clusterCount + newTemplates.count, newTemplates: newTemplates)
     }
 
-    /// One event's patch in linear magnitude, laid out like a template (blocks it lacks are zero).
-    private func linear(_ patch: [[Float]?], like template: [Float]) -> [Float] {
-        var out = [Float](repeating: 0, count: template.count)
-        let bands = patch.lazy.compactMap { $0 }.first?.count ?? 0
-        for (block, row) in patch.enumerated() {
-            guard let row, (block + 1) * bands <= out.count else { continue }
-            for band in 0..<bands { out[block * bands + band] = pow(10, row[band] / 20) }
-        }
-        return out
-    }
-
     /// The mean linear patch of a cluster (blocks missing in an event are left out of its mean).
-    private func template(of patches: [[[Float]?]]) -> [Float] {
-        let blocks = patches.map(\.count).max() ?? 0
-        let bands = patches.lazy.compactMap { $0.first ?? nil }.first?.count ?? 0
-        var sum = [Float](repeating: 0, count: blocks * bands)
-        var counts = [Float](repeating: 0, count: blocks)
+    private func template(of patches: [AttackPatch]) -> [Float] {
+        guard let first = patches.first else { return [] }
+        var sum = [Float](repeating: 0, count: first.values.count)
+        var counts = [Float](repeating: 0, count: first.blocks)
         for patch in patches {
-            for (block, row) in patch.enumerated() {
-                guard let row else { continue }
+            let linear = patch.linear
+            for block in 0..<patch.blocks where patch.present[block] {
                 counts[block] += 1
-                for band in 0..<bands { sum[block * bands + band] += pow(10, row[band] / 20) }
+                for i in (block * patch.bands)..<((block + 1) * patch.bands) { sum[i] += linear[i] }
             }
         }
-        for block in 0..<blocks where counts[block] > 0 {
-            for band in 0..<bands { sum[block * bands + band] /= counts[block] }
+        for block in 0..<first.blocks where counts[block] > 0 {
+            for i in (block * first.bands)..<((block + 1) * first.bands) { sum[i] /= counts[block] }
         }
         return sum
     }
@@ -171,6 +165,17 @@ struct CompoundSplitter {
         let fit = Float(partFits) / Float(max(1, partSignificant))
         guard partShare >= Self.minimumShare, residualShare >= Self.minimumShare, fit >= Self.minimumFit else { return nil }
         return (remainder, fit, coveredByPart)
+    }
+
+    /// Cosine similarity of two linear templates.
+    private func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        var dot: Float = 0, na: Float = 0, nb: Float = 0
+        for i in a.indices {
+            dot += a[i] * b[i]
+            na += a[i] * a[i]
+            nb += b[i] * b[i]
+        }
+        return na > 0 && nb > 0 ? dot / (na * nb).squareRoot() : 0
     }
 
     /// How far a remainder is from a candidate sound, counting only what can be heard of the candidate beside the

@@ -1,10 +1,53 @@
 import Foundation
 
+/// An event's attack spectrum over time: `blocks × bands` values in dB relative to its loudest value, floored,
+/// stored contiguously. Blocks after the event ended belong to the next event: they are absent and never compared.
+public struct AttackPatch: Sendable, Equatable {
+    public let blocks: Int
+    public let bands: Int
+    /// Block-major dB values (0 in absent blocks).
+    public var values: [Float]
+    /// Whether each block lies within the event.
+    public var present: [Bool]
+
+    /// Mean absolute difference in dB over the blocks both patches have; nil when they share none.
+    /// - Complexity: O(blocks × bands), vectorised.
+    @inline(__always)
+    public func meanAbsoluteDifference(_ other: AttackPatch) -> Float? {
+        var sum = SIMD8<Float>()
+        var shared = 0
+        values.withUnsafeBufferPointer { a in
+            other.values.withUnsafeBufferPointer { b in
+                for block in 0..<min(blocks, other.blocks) where present[block] && other.present[block] {
+                    shared += 1
+                    var i = block * bands
+                    let end = i + bands
+                    while i + 8 <= end {
+                        let x = SIMD8<Float>(a[i..<(i + 8)]), y = SIMD8<Float>(b[i..<(i + 8)])
+                        let d = x - y
+                        sum += d.replacing(with: -d, where: d .< 0)
+                        i += 8
+                    }
+                    while i < end { sum[0] += abs(a[i] - b[i]); i += 1 }
+                }
+            }
+        }
+        return shared > 0 ? sum.sum() / Float(shared * bands) : nil
+    }
+
+    /// Linear magnitudes (10^(dB/20)), zero in absent blocks.
+    public var linear: [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        for block in 0..<blocks where present[block] {
+            for i in (block * bands)..<((block + 1) * bands) { out[i] = pow(10, values[i] / 20) }
+        }
+        return out
+    }
+}
+
 /// What an event sounds like: its attack spectrum over time, and its pitch.
 public struct EventFeatures: Sendable, Equatable {
-    /// `blockCount × bandCount` values in dB relative to the patch's loudest value, floored; `nil` rows are blocks
-    /// after the event ended (they belong to the next event and are not compared).
-    public var patch: [[Float]?]
+    public var patch: AttackPatch
     public var pitch: PitchEstimate?
 
     /// Whether the event is clearly pitched.
@@ -44,30 +87,30 @@ public enum FeatureExtractor {
                 if backgroundFrame >= 0 {
                     for (b, v) in spectrogram.row(backgroundFrame).enumerated() { background[b] = pow(10, v) - 1 }
                 }
-                var patch: [[Float]?] = []
+                var values = [Float](repeating: 0, count: blockCount * bands)
+                var present = [Bool](repeating: false, count: blockCount)
                 var loudest: Float = -.infinity
                 for block in 0..<blockCount {
                     let first = event.startFrame + block * framesPerBlock
                     let last = min(first + framesPerBlock, event.endFrame, spectrogram.frameCount)
-                    guard first < last || block == 0, first < spectrogram.frameCount else { patch.append(nil); continue }
-                    var row = [Float](repeating: 0, count: bands)
+                    guard first < last || block == 0, first < spectrogram.frameCount else { continue }
+                    present[block] = true
                     let frames = max(first + 1, last)
+                    let offset = block * bands
                     for frame in first..<frames {
-                        for (b, v) in spectrogram.row(frame).enumerated() { row[b] += pow(10, v) - 1 }
+                        for (b, v) in spectrogram.row(frame).enumerated() { values[offset + b] += pow(10, v) - 1 }
                     }
                     // Mean linear magnitude minus the background, then dB.
                     let count = Float(frames - first)
                     for b in 0..<bands {
-                        row[b] = 20 * log10(1 + max(0, row[b] / count - background[b]))
-                        loudest = max(loudest, row[b])
+                        values[offset + b] = 20 * log10(1 + max(0, values[offset + b] / count - background[b]))
+                        loudest = max(loudest, values[offset + b])
                     }
-                    patch.append(row)
                 }
-                for index in patch.indices {
-                    guard var row = patch[index] else { continue }
-                    for b in 0..<bands { row[b] = max(floor, row[b] - loudest) }
-                    patch[index] = row
+                for block in 0..<blockCount where present[block] {
+                    for i in (block * bands)..<((block + 1) * bands) { values[i] = max(floor, values[i] - loudest) }
                 }
+                let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
                 return EventFeatures(patch: patch, pitch: pitch.estimate(signal, onset: Int(event.onset * spectrogram.sampleRate)))
             }
         }

@@ -22,8 +22,8 @@ public final class OnsetPitchEstimator {
     /// Lowest and highest fundamental considered, as MIDI note numbers.
     public static let lowestNote = 24.0
     public static let highestNote = 100.0
-    /// Candidate spacing, in semitones.
-    public static let candidateStep = 0.1
+    /// Candidate spacing, in semitones (the interpolated peak of the best candidate gives the precision).
+    public static let candidateStep = 0.25
     /// Harmonics summed at most, and never above this frequency (Hz).
     public static let maximumHarmonics = 12
     public static let highestHarmonicFrequency = 8_000.0
@@ -39,6 +39,14 @@ public final class OnsetPitchEstimator {
     private var increase: [Float]
     private var frame: [Float]
     private let binHz: Double
+    /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
+    /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
+    private let candidates: [Double]
+    private let tapStart: [Int]
+    private let tapBin: [Int32]
+    private let tapWeight: [Float]
+    /// Taps of one harmonic are contiguous; `harmonicEnd` closes each harmonic's run (the maximum is per harmonic).
+    private let harmonicEnd: [Int32]
 
     public init(sampleRate: Double) throws(TranscribeError) {
         var size = 256
@@ -51,6 +59,33 @@ public final class OnsetPitchEstimator {
         increase = post
         frame = [Float](repeating: 0, count: size)
         binHz = sampleRate / Double(size)
+        var candidates: [Double] = [], tapStart = [0], tapBin: [Int32] = [], tapWeight: [Float] = [], harmonicEnd: [Int32] = []
+        let binHz = sampleRate / Double(size), binCount = size / 2 + 1
+        var note = Self.lowestNote
+        while note <= Self.highestNote {
+            let f0 = 440 * pow(2, (note - 69) / 12)
+            candidates.append(f0)
+            var weight: Float = 1
+            for h in 1...Self.maximumHarmonics {
+                let f = f0 * Double(h)
+                guard f < min(Self.highestHarmonicFrequency, sampleRate / 2) else { break }
+                let (lo, hi) = Self.band(around: f, binHz: binHz, binCount: binCount)
+                let centre = Float(f / binHz), halfWidth = Float(max(1, Double(hi - lo) / 2))
+                for k in lo...hi {
+                    tapBin.append(Int32(k))
+                    tapWeight.append(weight * (1 - 0.5 * min(1, abs(Float(k) - centre) / halfWidth)))
+                }
+                harmonicEnd.append(Int32(tapBin.count))
+                weight *= 0.8
+            }
+            tapStart.append(harmonicEnd.count)
+            note += Self.candidateStep
+        }
+        self.candidates = candidates
+        self.tapStart = tapStart
+        self.tapBin = tapBin
+        self.tapWeight = tapWeight
+        self.harmonicEnd = harmonicEnd
     }
 
     /// Estimates the pitch of the sound starting at sample `onset` of `samples`.
@@ -67,31 +102,34 @@ public final class OnsetPitchEstimator {
         }
         guard total > 1e-6 else { return nil }
 
-        var best = (salience: Float(-1), note: 0.0)
-        var note = Self.lowestNote
-        while note <= Self.highestNote {
-            let s = salience(frequency: 440 * pow(2, (note - 69) / 12))
-            if s > best.salience { best = (s, note) }
-            note += Self.candidateStep
+        var best = (salience: Float(-1), candidate: 0)
+        for candidate in candidates.indices {
+            let s = salience(candidate)
+            if s > best.salience { best = (s, candidate) }
         }
-        let f0 = refine(440 * pow(2, (best.note - 69) / 12))
+        let f0 = refine(candidates[best.candidate])
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: total))
     }
 
-    /// Weighted sum over harmonics of the largest increase within half a semitone of each, each bin weighed down
-    /// by its distance from the harmonic (so the salience peaks at the pitch instead of being flat around it).
-    private func salience(frequency f0: Double) -> Float {
+    /// Sum over the candidate's harmonics of the largest weighted increase within half a semitone of each: each bin
+    /// is weighed by the harmonic's weight and its closeness, so the salience peaks at the pitch.
+    private func salience(_ candidate: Int) -> Float {
         var sum: Float = 0
-        var weight: Float = 1
-        for h in 1...Self.maximumHarmonics {
-            let f = f0 * Double(h)
-            guard f < min(Self.highestHarmonicFrequency, sampleRate / 2) else { break }
-            let (lo, hi) = band(around: f)
-            let centre = Float(f / binHz), halfWidth = Float(max(1, Double(hi - lo) / 2))
-            var peak: Float = 0
-            for k in lo...hi { peak = max(peak, increase[k] * (1 - 0.5 * min(1, abs(Float(k) - centre) / halfWidth))) }
-            sum += weight * peak
-            weight *= 0.8
+        var tap = candidate == 0 ? 0 : Int(harmonicEnd[tapStart[candidate] - 1])
+        increase.withUnsafeBufferPointer { increase in
+            tapBin.withUnsafeBufferPointer { bins in
+                tapWeight.withUnsafeBufferPointer { weights in
+                    for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
+                        let end = Int(harmonicEnd[harmonic])
+                        var peak: Float = 0
+                        while tap < end {
+                            peak = max(peak, increase[Int(bins[tap])] * weights[tap])
+                            tap += 1
+                        }
+                        sum += peak
+                    }
+                }
+            }
         }
         return sum
     }
@@ -125,31 +163,46 @@ public final class OnsetPitchEstimator {
         for k in firstBin...max(firstBin, lastBin) { inRange += increase[k] * increase[k] }
         guard inRange > 0 else { return 0 }
         var near: Float = 0
-        var covered = Set<Int>()
+        var covered = 0
+        var nextFree = 0  // Harmonics rise, so a bin already counted is below this.
         var h = 1.0
         while f0 * h < limit {
             let centre = Int((f0 * h / binHz).rounded())
-            for k in max(0, centre - 2)...min(increase.count - 1, centre + 2) where covered.insert(k).inserted { near += increase[k] * increase[k] }
+            let low = max(nextFree, centre - 2, 0), high = min(increase.count - 1, centre + 2)
+            if low <= high {
+                for k in low...high { near += increase[k] * increase[k] }
+                covered += high - low + 1
+                nextFree = high + 1
+            }
             h += 1
         }
         let share = Double(near / inRange)
-        let chance = min(1, Double(covered.count) / Double(max(1, lastBin - firstBin + 1)))
+        let chance = min(1, Double(covered) / Double(max(1, lastBin - firstBin + 1)))
         guard chance < 1 else { return 0 }
         return max(0, (share - chance) / (1 - chance))
     }
 
     private func band(around frequency: Double) -> (Int, Int) {
+        Self.band(around: frequency, binHz: binHz, binCount: increase.count)
+    }
+
+    /// Bins within half a semitone (at least one bin) of `frequency`.
+    private static func band(around frequency: Double, binHz: Double, binCount: Int) -> (Int, Int) {
         let centre = frequency / binHz
         let width = max(1, centre * (pow(2, 1.0 / 24) - 1))
-        return (max(0, Int((centre - width).rounded(.down))), min(increase.count - 1, Int((centre + width).rounded(.up))))
+        return (max(0, Int((centre - width).rounded(.down))), min(binCount - 1, Int((centre + width).rounded(.up))))
     }
 
     /// Hann-windowed magnitude spectrum of `size` samples from `start` (zeros outside the signal).
     private func magnitude(_ samples: UnsafeBufferPointer<Float>, start: Int, into spectrum: inout [Float]) {
         let size = fft.size
-        for i in 0..<size {
-            let s = start + i
-            frame[i] = (s >= 0 && s < samples.count) ? samples[s] * window[i] : 0
+        if start >= 0 && start + size <= samples.count {
+            for i in 0..<size { frame[i] = samples[start + i] * window[i] }
+        } else {
+            for i in 0..<size {
+                let s = start + i
+                frame[i] = (s >= 0 && s < samples.count) ? samples[s] * window[i] : 0
+            }
         }
         frame.withUnsafeBufferPointer { input in
             spectrum.withUnsafeMutableBufferPointer { output in

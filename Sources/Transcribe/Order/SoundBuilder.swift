@@ -9,17 +9,16 @@ struct SoundBuilder {
     let distance: EventDistance
     let settings: TranscriptionSettings
 
-    /// At most this many members of each sound are compared when ordering sounds.
-    static let orderingSample = 48
-
     func transcription(duration: Double, sampleRate: Double, tempo: Double?) -> Transcription {
         let clusterCount = (labels.max() ?? -1) + 1
         var members = [[Int]](repeating: [], count: clusterCount)
         for (event, label) in labels.enumerated() { members[label].append(event) }
 
-        let summaries = members.map(summarise)
+        let templates = members.map(template)
+        let summaries = members.indices.map { summarise(members[$0], template: templates[$0]) }
         let order = Seriation.order(count: clusterCount, distance: { a, b in
-            Double(averageTimbre(members[a], members[b]))
+            // Pitch is not counted: neighbours in pitch should be neighbours.
+            Double(templates[a].meanAbsoluteDifference(templates[b]) ?? EventDistance.apart)
         }, precedes: { a, b in
             summaries[a].sortKey.lexicographicallyPrecedes(summaries[b].sortKey)
         })
@@ -59,25 +58,33 @@ struct SoundBuilder {
         var sortKey: [Double] { [kind == .percussive ? 0 : 1, pitchHz ?? 0, Double(exemplar)] }
     }
 
-    private func summarise(_ cluster: [Int]) -> Summary {
+    private func summarise(_ cluster: [Int], template: AttackPatch) -> Summary {
         let voiced = cluster.filter { features[$0].isVoiced(minimumConfidence: settings.voicedConfidence) }
         let tonal = Double(voiced.count) >= settings.tonalShare * Double(cluster.count) && !voiced.isEmpty
         let pitches = voiced.compactMap { features[$0].pitch?.frequency }.sorted()
-        // The medoid of a sample of members: the event most like the others.
-        let sample = Array(cluster.prefix(Self.orderingSample))
-        let exemplar = sample.min { a, b in
-            (sample.reduce(0) { $0 + distance.timbre(features[a], features[$1]) }, a)
-                < (sample.reduce(0) { $0 + distance.timbre(features[b], features[$1]) }, b)
+        // The event most like the sound's mean.
+        let exemplar = cluster.min { a, b in
+            (features[a].patch.meanAbsoluteDifference(template) ?? .infinity, a) < (features[b].patch.meanAbsoluteDifference(template) ?? .infinity, b)
         }!
         return Summary(kind: tonal ? .tonal : .percussive, pitchHz: tonal ? pitches[pitches.count / 2] : nil, exemplar: exemplar)
     }
 
-    /// Average timbre distance between two sounds' members (pitch not counted: neighbours in pitch should be neighbours).
-    private func averageTimbre(_ a: [Int], _ b: [Int]) -> Float {
-        let sa = a.prefix(Self.orderingSample), sb = b.prefix(Self.orderingSample)
-        var sum: Float = 0
-        for i in sa { for j in sb { sum += distance.timbre(features[i], features[j]) } }
-        return sum / Float(sa.count * sb.count)
+    /// The mean attack patch (in dB) of a sound's events; a block is present where any event has it.
+    private func template(_ cluster: [Int]) -> AttackPatch {
+        let first = features[cluster[0]].patch
+        var values = [Float](repeating: 0, count: first.values.count)
+        var counts = [Float](repeating: 0, count: first.blocks)
+        for member in cluster {
+            let patch = features[member].patch
+            for block in 0..<patch.blocks where patch.present[block] {
+                counts[block] += 1
+                for i in (block * patch.bands)..<((block + 1) * patch.bands) { values[i] += patch.values[i] }
+            }
+        }
+        for block in 0..<first.blocks where counts[block] > 0 {
+            for i in (block * first.bands)..<((block + 1) * first.bands) { values[i] /= counts[block] }
+        }
+        return AttackPatch(blocks: first.blocks, bands: first.bands, values: values, present: counts.map { $0 > 0 })
     }
 
     static func noteName(_ midiNote: Int) -> String {

@@ -7,7 +7,9 @@ public struct MelFilterbank: Sendable {
     /// Centre frequency of each band, in Hz.
     public let centerFrequencies: [Double]
     let firstBin: [Int]
-    let weights: [[Float]]
+    /// All bands' weights end to end; band b's are `flatWeights[weightStart[b]..<weightStart[b + 1]]`.
+    let flatWeights: [Float]
+    let weightStart: [Int]
 
     /// - Parameters:
     ///   - bandCount: number of mel bands.
@@ -50,20 +52,25 @@ public struct MelFilterbank: Sendable {
         }
         self.bandCount = bandCount
         self.firstBin = firstBin
-        self.weights = weights
+        flatWeights = weights.flatMap { $0 }
+        weightStart = weights.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         centerFrequencies = (1...bandCount).map { edges[$0] }
     }
 
     /// Applies the filters to one magnitude (or power) spectrum.
     @inline(__always)
     func apply(_ spectrum: UnsafeBufferPointer<Float>, into bands: UnsafeMutableBufferPointer<Float>) {
-        for band in 0..<bandCount {
-            let start = firstBin[band]
-            var sum: Float = 0
-            weights[band].withUnsafeBufferPointer { w in
-                for i in 0..<w.count { sum += w[i] * spectrum[start + i] }
+        flatWeights.withUnsafeBufferPointer { weights in
+            firstBin.withUnsafeBufferPointer { firstBin in
+                weightStart.withUnsafeBufferPointer { starts in
+                    for band in 0..<bandCount {
+                        let bin = firstBin[band] - starts[band]
+                        var sum: Float = 0
+                        for i in starts[band]..<starts[band + 1] { sum += weights[i] * spectrum[bin + i] }
+                        bands[band] = sum
+                    }
+                }
             }
-            bands[band] = sum
         }
     }
 }

@@ -68,9 +68,13 @@ public struct Spectrogram: Sendable {
                         values.withUnsafeMutableBufferPointer { output in
                             for index in 0..<frameCount {
                                 let start = index * hop - half
-                                for i in 0..<fftSize {
-                                    let s = start + i
-                                    frame[i] = (s >= 0 && s < input.count) ? input[s] * window[i] : 0
+                                if start >= 0 && start + fftSize <= input.count {
+                                    for i in 0..<fftSize { frame[i] = input[start + i] * window[i] }
+                                } else {
+                                    for i in 0..<fftSize {
+                                        let s = start + i
+                                        frame[i] = (s >= 0 && s < input.count) ? input[s] * window[i] : 0
+                                    }
                                 }
                                 fft.transform(UnsafeBufferPointer(frame)) { bins in
                                     for k in 0...half {
