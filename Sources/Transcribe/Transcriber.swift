@@ -40,7 +40,7 @@ public struct TranscriptionSettings: Sendable, Equatable {
 
 /// A stage of the pipeline and how far it got, for progress reports.
 public enum TranscriptionStage: String, Sendable {
-    case decoding, spectrogram, onsets, features, clustering, ordering
+    case decoding, onsets, features, clustering, ordering
 }
 
 /// From audio to a `Transcription`: onsets, events, features, sounds, order.
@@ -52,10 +52,11 @@ public struct Transcriber: Sendable {
         self.settings = settings
     }
 
-    /// A transcription and the spectrogram it was made from (for pictures).
+    /// A transcription and what else a caller may want from the same passes.
     public struct Analysis: Sendable {
         public var transcription: Transcription
-        public var spectrogram: Spectrogram
+        /// A reduced log-mel spectrogram, when asked for (for pictures).
+        public var picture: SpectrogramPicture?
         /// Samples of the file that were NaN or infinite (read as the previous sample).
         public var nonFiniteSamples = 0
     }
@@ -67,40 +68,47 @@ public struct Transcriber: Sendable {
 
     /// Transcribes mono `samples` at `sampleRate` Hz.
     public func transcribe(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
-        try analyse(samples: samples, sampleRate: sampleRate, progress: progress).transcription
+        try analyse(source: ArraySampleSource(samples: samples, sampleRate: sampleRate), expectedFrames: samples.count, progress: progress).transcription
     }
 
-    /// Transcribes the audio file at `path`, keeping the spectrogram.
-    public func analyse(path: String, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
+    /// Transcribes the audio file at `path`, streaming it (twice) in blocks.
+    /// - Parameter keepPicture: also keep a reduced spectrogram for drawing.
+    public func analyse(path: String, keepPicture: Bool = false, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
         progress(.decoding)
-        let audio = try AudioFile(path: path)
-        let samples = try audio.readAllMono()
-        var analysis = try analyse(samples: samples, sampleRate: audio.sampleRate, progress: progress)
-        analysis.nonFiniteSamples = audio.nonFiniteSampleCount
+        let source = try FileSampleSource(path: path)
+        var analysis = try analyse(source: source, expectedFrames: Int(min(source.declaredFrameCount, Int64(Int32.max))),
+                                   keepPicture: keepPicture, progress: progress)
+        analysis.nonFiniteSamples = source.nonFiniteSamples
         return analysis
     }
 
-    /// Transcribes mono `samples` at `sampleRate` Hz, keeping the spectrogram.
-    public func analyse(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
-        let duration = Double(samples.count) / sampleRate
-        // A constant offset is no sound: without removing it, the file's first and last samples are steps.
-        let mean = samples.reduce(0.0) { $0 + Double($1) } / Double(max(samples.count, 1))
-        let samples = mean == 0 ? samples : samples.map { $0 - Float(mean) }
-        progress(.spectrogram)
+    /// Transcribes a sample source in two streaming passes: onsets first (they need the whole file's statistics),
+    /// then each event's features from a short window around its onset. Memory grows with the number of events,
+    /// not with the number of samples.
+    /// - Parameter expectedFrames: about how many samples the source holds (sizes the picture).
+    public func analyse(source: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
+                        progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
         var spectrogramSettings = settings.spectrogram
-        spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, sampleRate / 2)
-        let spectrogram = try Spectrogram(samples: samples, sampleRate: sampleRate, settings: spectrogramSettings)
+        spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
+        let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
         progress(.onsets)
-        let flux = OnsetDetector.superFlux(spectrogram, settings: settings.onsets)
-        let onsetFrames = OnsetDetector.pickPeaks(flux, frameDuration: spectrogram.frameDuration, settings: settings.onsets)
-        let events = EventSegmenter.events(onsetFrames: onsetFrames, spectrogram: spectrogram, samples: samples, settings: settings.events)
-        let tempo = TempoEstimator.beatsPerMinute(onsetFunction: flux, frameDuration: spectrogram.frameDuration)
+        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture)
+        guard pass.sampleCount > 0 else {
+            if let file = source as? FileSampleSource { throw .noAudio(path: file.path) }
+            throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
+        }
+        let duration = Double(pass.sampleCount) / source.sampleRate
+        let onsetFrames = OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        var events = EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
+                                           frameDuration: analyzer.frameDuration, settings: settings.events)
+        let tempo = TempoEstimator.beatsPerMinute(onsetFunction: pass.onsetFunction, frameDuration: analyzer.frameDuration)
         guard !events.isEmpty else {
-            return Analysis(transcription: Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: [], events: []),
-                            spectrogram: spectrogram)
+            return Analysis(transcription: Transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo, sounds: [], events: []),
+                            picture: pass.picture)
         }
         progress(.features)
-        let features = try FeatureExtractor.features(of: events, spectrogram: spectrogram, samples: samples, settings: settings.features)
+        let features = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events)
+        let sampleRate = source.sampleRate
         progress(.clustering)
         let distance = EventDistance(features: features, settings: settings)
         let firstPass = AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)
@@ -125,7 +133,7 @@ public struct Transcriber: Sendable {
         let transcription = SoundBuilder(events: splitEvents, features: splitFeatures, labels: labels,
                                          distance: EventDistance(features: splitFeatures, settings: settings), settings: settings)
             .transcription(duration: duration, sampleRate: sampleRate, tempo: tempo)
-        return Analysis(transcription: transcription, spectrogram: spectrogram)
+        return Analysis(transcription: transcription, picture: pass.picture)
     }
 }
 

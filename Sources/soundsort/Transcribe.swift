@@ -70,7 +70,7 @@ struct TranscribeCommand: ParsableCommand {
         for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
         guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-        let result = try Transcriber(settings: analysis.settings).analyse(path: song) { progress.show($0.rawValue) }
+        let result = try Transcriber(settings: analysis.settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue) }
         progress.clear()
         let transcription = result.transcription
         try MIDISong(transcription: transcription).write(to: midiPath)
@@ -78,10 +78,7 @@ struct TranscribeCommand: ParsableCommand {
         if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
         if let grid {
             var picture = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
-            if spectrogram {
-                let s = result.spectrogram
-                picture.spectrogram = (s.values, s.bandCount, s.frameDuration)
-            }
+            if let reduced = result.picture { picture.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
             try GridRenderer.render(picture, to: grid)
         }
         if result.nonFiniteSamples > 0 {

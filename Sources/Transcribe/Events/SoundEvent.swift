@@ -28,33 +28,23 @@ public struct EventSettings: Sendable, Equatable {
 
 /// Cuts the audio at the onsets into events.
 public enum EventSegmenter {
+    /// Events from onsets and each frame's loudness; their `level` is measured later, from the samples.
     /// - Parameters:
-    ///   - onsetFrames: sorted onset frames of `spectrogram`.
-    ///   - samples: the mono signal the spectrogram was made from.
-    public static func events(onsetFrames: [Int], spectrogram: Spectrogram, samples: [Float],
+    ///   - onsetFrames: sorted onset frames.
+    ///   - frameMagnitude: sum of each frame's mel magnitudes (linear).
+    ///   - frameDuration: seconds per frame.
+    public static func events(onsetFrames: [Int], frameMagnitude: [Float], frameDuration: Double,
                               settings: EventSettings = EventSettings()) -> [DetectedEvent] {
-        // Summed band magnitudes (undoing log10(1 + m)), so that dB below the peak are true amplitude dB.
-        let frameMagnitude = (0..<spectrogram.frameCount).map { frame -> Float in
-            spectrogram.row(frame).reduce(0) { $0 + pow(10, $1) - 1 }
-        }
+        let frameCount = frameMagnitude.count
         let decayFactor = Float(pow(10, -settings.decayBelowPeak / 20))
-        let maxFrames = Int(settings.longestEvent / spectrogram.frameDuration)
-        let attackSamples = max(1, Int(settings.attackDuration * spectrogram.sampleRate))
+        let maxFrames = Int(settings.longestEvent / frameDuration)
         return onsetFrames.enumerated().map { index, start in
-            let next = index + 1 < onsetFrames.count ? onsetFrames[index + 1] : spectrogram.frameCount
-            var end = min(next, start + maxFrames, spectrogram.frameCount)
+            let next = index + 1 < onsetFrames.count ? onsetFrames[index + 1] : frameCount
+            var end = min(next, start + maxFrames, frameCount)
             let peak = frameMagnitude[start..<max(start + 1, end)].max() ?? 0
             if let quiet = (start + 1..<end).first(where: { frameMagnitude[$0] < peak * decayFactor }) { end = quiet }
-            let first = start * spectrogram.hop
-            var sumSquares = 0.0
-            var count = 0
-            for i in first..<min(samples.count, first + attackSamples) {
-                sumSquares += Double(samples[i] * samples[i])
-                count += 1
-            }
-            let rms = count > 0 ? (sumSquares / Double(count)).squareRoot() : 0
-            return DetectedEvent(onset: spectrogram.time(ofFrame: start), end: spectrogram.time(ofFrame: max(end, start + 1)),
-                                 startFrame: start, endFrame: max(end, start + 1), level: rms > 0 ? 20 * log10(rms) : -120)
+            return DetectedEvent(onset: Double(start) * frameDuration, end: Double(max(end, start + 1)) * frameDuration,
+                                 startFrame: start, endFrame: max(end, start + 1), level: -120)
         }
     }
 }

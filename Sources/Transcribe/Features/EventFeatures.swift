@@ -69,49 +69,113 @@ public struct FeatureSettings: Sendable, Equatable {
     public init() {}
 }
 
-public enum FeatureExtractor {
-    /// Features of every event: what each adds to the sound, from its onset on.
-    public static func features(of events: [DetectedEvent], spectrogram: Spectrogram, samples: [Float],
-                                settings: FeatureSettings = FeatureSettings()) throws(TranscribeError) -> [EventFeatures] {
-        let pitch = try OnsetPitchEstimator(sampleRate: spectrogram.sampleRate)
-        let leadFrames = max(1, Int((settings.backgroundLead / spectrogram.frameDuration).rounded()))
-        let framesPerBlock = max(1, Int((settings.blockDuration / spectrogram.frameDuration).rounded()))
-        let blockCount = max(1, Int((settings.attackDuration / settings.blockDuration).rounded()))
-        let bands = spectrogram.bandCount
+/// Computes the features of events from frames and samples near each onset; usable over a whole spectrogram in
+/// memory or over windows of a stream.
+public final class FeatureExtractor {
+    public let settings: FeatureSettings
+    let sampleRate: Double
+    let bands: Int
+    let leadFrames: Int
+    let framesPerBlock: Int
+    let blockCount: Int
+    /// Samples over which an event's level is measured.
+    let attackSamples: Int
+    private let pitch: OnsetPitchEstimator
+
+    public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings(),
+                events: EventSettings = EventSettings()) throws(TranscribeError) {
+        self.settings = settings
+        self.sampleRate = sampleRate
+        bands = bandCount
+        leadFrames = max(1, Int((settings.backgroundLead / frameDuration).rounded()))
+        framesPerBlock = max(1, Int((settings.blockDuration / frameDuration).rounded()))
+        blockCount = max(1, Int((settings.attackDuration / settings.blockDuration).rounded()))
+        attackSamples = max(1, Int(events.attackDuration * sampleRate))
+        pitch = try OnsetPitchEstimator(sampleRate: sampleRate)
+    }
+
+    /// Frames an event's features read: from the background frame to the end of the attack patch.
+    func frames(of event: DetectedEvent, frameCount: Int) -> Range<Int> {
+        max(0, event.startFrame - leadFrames)..<min(frameCount, event.startFrame + blockCount * framesPerBlock)
+    }
+
+    /// Samples (absolute) an event's pitch and level read.
+    func samples(of event: DetectedEvent) -> Range<Int> {
+        let onset = onsetSample(event)
+        return pitch.samples(around: onset).lowerBound..<max(pitch.samples(around: onset).upperBound, onset + attackSamples)
+    }
+
+    private func onsetSample(_ event: DetectedEvent) -> Int { Int(event.onset * sampleRate) }
+
+    /// The features and attack level (dB) of `event`.
+    /// - Parameters:
+    ///   - row: log-mel row of a frame within `frames(of:frameCount:)`.
+    ///   - samples: a window holding `samples(of:)` that lies within the file; its first element is absolute
+    ///     sample `base`. `end` is the file's length in samples.
+    public func features(of event: DetectedEvent, frameCount: Int, row: (Int) -> ArraySlice<Float>,
+                         samples: UnsafeBufferPointer<Float>, base: Int, end: Int) -> (features: EventFeatures, level: Double) {
         let floor = Float(-settings.dynamicRange)
+        // The background: linear band magnitudes just before the onset, removed from every block.
+        var background = [Float](repeating: 0, count: bands)
+        let backgroundFrame = event.startFrame - leadFrames
+        if backgroundFrame >= 0 {
+            for (b, v) in row(backgroundFrame).enumerated() { background[b] = pow(10, v) - 1 }
+        }
+        var values = [Float](repeating: 0, count: blockCount * bands)
+        var present = [Bool](repeating: false, count: blockCount)
+        var loudest: Float = -.infinity
+        for block in 0..<blockCount {
+            let first = event.startFrame + block * framesPerBlock
+            let last = min(first + framesPerBlock, event.endFrame, frameCount)
+            guard first < last || block == 0, first < frameCount else { continue }
+            present[block] = true
+            let frames = max(first + 1, last)
+            let offset = block * bands
+            for frame in first..<frames {
+                for (b, v) in row(frame).enumerated() { values[offset + b] += pow(10, v) - 1 }
+            }
+            // Mean linear magnitude minus the background, then dB.
+            let count = Float(frames - first)
+            for b in 0..<bands {
+                values[offset + b] = 20 * log10(1 + max(0, values[offset + b] / count - background[b]))
+                loudest = max(loudest, values[offset + b])
+            }
+        }
+        for block in 0..<blockCount where present[block] {
+            for i in (block * bands)..<((block + 1) * bands) { values[i] = max(floor, values[i] - loudest) }
+        }
+        let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
+        let onset = onsetSample(event)
+        return (EventFeatures(patch: patch, pitch: pitch.estimate(samples, base: base, end: end, onset: onset)),
+                level(samples, base: base, end: end, from: onset))
+    }
+
+    /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples.
+    private func level(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, from onset: Int) -> Double {
+        let range = max(0, onset)..<min(end, onset + attackSamples)
+        guard !range.isEmpty else { return -120 }
+        var sum = 0.0, sumSquares = 0.0
+        for s in range {
+            let value = Double(samples[s - base])
+            sum += value
+            sumSquares += value * value
+        }
+        let n = Double(range.count)
+        let deviation = max(0, sumSquares / n - (sum / n) * (sum / n)).squareRoot()
+        return deviation > 0 ? 20 * log10(deviation) : -120
+    }
+
+    /// Features of every event of an in-memory spectrogram and signal; sets each event's `level`.
+    public static func features(of events: inout [DetectedEvent], spectrogram: Spectrogram, samples: [Float],
+                                settings: FeatureSettings = FeatureSettings()) throws(TranscribeError) -> [EventFeatures] {
+        let extractor = try FeatureExtractor(sampleRate: spectrogram.sampleRate, frameDuration: spectrogram.frameDuration,
+                                             bandCount: spectrogram.bandCount, settings: settings)
         return samples.withUnsafeBufferPointer { signal in
-            events.map { event in
-                // The background: linear band magnitudes just before the onset, removed from every block.
-                var background = [Float](repeating: 0, count: bands)
-                let backgroundFrame = event.startFrame - leadFrames
-                if backgroundFrame >= 0 {
-                    for (b, v) in spectrogram.row(backgroundFrame).enumerated() { background[b] = pow(10, v) - 1 }
-                }
-                var values = [Float](repeating: 0, count: blockCount * bands)
-                var present = [Bool](repeating: false, count: blockCount)
-                var loudest: Float = -.infinity
-                for block in 0..<blockCount {
-                    let first = event.startFrame + block * framesPerBlock
-                    let last = min(first + framesPerBlock, event.endFrame, spectrogram.frameCount)
-                    guard first < last || block == 0, first < spectrogram.frameCount else { continue }
-                    present[block] = true
-                    let frames = max(first + 1, last)
-                    let offset = block * bands
-                    for frame in first..<frames {
-                        for (b, v) in spectrogram.row(frame).enumerated() { values[offset + b] += pow(10, v) - 1 }
-                    }
-                    // Mean linear magnitude minus the background, then dB.
-                    let count = Float(frames - first)
-                    for b in 0..<bands {
-                        values[offset + b] = 20 * log10(1 + max(0, values[offset + b] / count - background[b]))
-                        loudest = max(loudest, values[offset + b])
-                    }
-                }
-                for block in 0..<blockCount where present[block] {
-                    for i in (block * bands)..<((block + 1) * bands) { values[i] = max(floor, values[i] - loudest) }
-                }
-                let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
-                return EventFeatures(patch: patch, pitch: pitch.estimate(signal, onset: Int(event.onset * spectrogram.sampleRate)))
+            events.indices.map { index in
+                let (features, level) = extractor.features(of: events[index], frameCount: spectrogram.frameCount, row: spectrogram.row,
+                                                           samples: signal, base: 0, end: signal.count)
+                events[index].level = level
+                return features
             }
         }
     }

@@ -88,13 +88,21 @@ public final class OnsetPitchEstimator {
         self.harmonicEnd = harmonicEnd
     }
 
-    /// Estimates the pitch of the sound starting at sample `onset` of `samples`.
-    public func estimate(_ samples: UnsafeBufferPointer<Float>, onset: Int) -> PitchEstimate? {
+    /// Samples (absolute) an estimate at `onset` reads.
+    public func samples(around onset: Int) -> Range<Int> {
+        (onset - fft.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + fft.size)
+    }
+
+    /// Estimates the pitch of the sound starting at absolute sample `onset`.
+    /// - Parameters:
+    ///   - samples: a window holding `samples(around: onset)` within the file; its first element is sample `base`.
+    ///   - end: the file's length in samples (samples outside `0..<end` are silence).
+    public func estimate(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> PitchEstimate? {
         let size = fft.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
-        guard postStart + size / 2 < samples.count else { return nil }
-        magnitude(samples, start: postStart, into: &post)
-        magnitude(samples, start: onset - size, into: &pre)
+        guard postStart + size / 2 < end else { return nil }
+        magnitude(samples, base: base, end: end, start: postStart, into: &post)
+        magnitude(samples, base: base, end: end, start: onset - size, into: &pre)
         var total: Float = 0
         for k in increase.indices {
             increase[k] = max(0, post[k] - pre[k])
@@ -193,15 +201,15 @@ public final class OnsetPitchEstimator {
         return (max(0, Int((centre - width).rounded(.down))), min(binCount - 1, Int((centre + width).rounded(.up))))
     }
 
-    /// Hann-windowed magnitude spectrum of `size` samples from `start` (zeros outside the signal).
-    private func magnitude(_ samples: UnsafeBufferPointer<Float>, start: Int, into spectrum: inout [Float]) {
+    /// Hann-windowed magnitude spectrum of `size` samples from absolute sample `start` (zeros outside the file).
+    private func magnitude(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, start: Int, into spectrum: inout [Float]) {
         let size = fft.size
-        if start >= 0 && start + size <= samples.count {
-            for i in 0..<size { frame[i] = samples[start + i] * window[i] }
+        if start >= 0 && start + size <= end {
+            for i in 0..<size { frame[i] = samples[start - base + i] * window[i] }
         } else {
             for i in 0..<size {
                 let s = start + i
-                frame[i] = (s >= 0 && s < samples.count) ? samples[s] * window[i] : 0
+                frame[i] = (s >= 0 && s < end) ? samples[s - base] * window[i] : 0
             }
         }
         frame.withUnsafeBufferPointer { input in

@@ -19,6 +19,9 @@ public struct OnsetSettings: Sendable, Equatable {
     /// How far above its local mean a peak must rise, as a fraction of the file's loudest flux (its 99.9th percentile).
     /// Lower finds quieter onsets; higher finds fewer. 0.01…1.
     public var threshold = 0.08
+    /// Flux below this (log10 units summed over bands) is rounding noise, never an onset: it keeps a file with
+    /// nothing in it (silence, a constant offset) from having its own noise taken for its loudest sounds.
+    public var minimumFlux: Float = 1
 
     public init() {}
 }
@@ -28,31 +31,12 @@ public enum OnsetDetector {
     /// The onset detection function: for each frame, the half-wave rectified increase of every band over the
     /// maximum-filtered band `lag` earlier, summed over bands.
     public static func superFlux(_ spectrogram: Spectrogram, settings: OnsetSettings = OnsetSettings()) -> [Float] {
-        let lag = max(1, Int((settings.lag / spectrogram.frameDuration).rounded()))
-        let bands = spectrogram.bandCount
-        let radius = max(0, settings.maximumFilterBands / 2)
-        var flux = [Float](repeating: 0, count: spectrogram.frameCount)
-        var filtered = [Float](repeating: 0, count: bands)
-        spectrogram.values.withUnsafeBufferPointer { values in
-            for frame in 0..<spectrogram.frameCount {
-                let now = frame * bands
-                if frame >= lag {
-                    let earlier = (frame - lag) * bands
-                    for band in 0..<bands {
-                        var m = values[earlier + band]
-                        for other in max(0, band - radius)...min(bands - 1, band + radius) { m = max(m, values[earlier + other]) }
-                        filtered[band] = m
-                    }
-                } else {
-                    // Before the file is silence: a sound at time 0 is an onset.
-                    for band in 0..<bands { filtered[band] = 0 }
-                }
-                var sum: Float = 0
-                for band in 0..<bands { sum += max(0, values[now + band] - filtered[band]) }
-                flux[frame] = sum
+        var tracker = FluxTracker(bandCount: spectrogram.bandCount, frameDuration: spectrogram.frameDuration, settings: settings)
+        return spectrogram.values.withUnsafeBufferPointer { values in
+            (0..<spectrogram.frameCount).map { frame in
+                tracker.push(UnsafeBufferPointer(rebasing: values[(frame * spectrogram.bandCount)..<((frame + 1) * spectrogram.bandCount)]))
             }
         }
-        return flux
     }
 
     /// Frames where `function` peaks: a local maximum over [−preMaximum, +postMaximum], at least `threshold × scale`
@@ -66,7 +50,7 @@ public enum OnsetDetector {
         let gap = frames(settings.minimumGap)
         let scale = percentile(function, 0.999)
         guard scale > 0 else { return [] }
-        let delta = Float(settings.threshold) * scale
+        let delta = max(Float(settings.threshold) * scale, settings.minimumFlux)
         // Prefix sums give each local mean in O(1).
         var prefix = [Double](repeating: 0, count: function.count + 1)
         for (i, v) in function.enumerated() { prefix[i + 1] = prefix[i] + Double(v) }
@@ -88,6 +72,50 @@ public enum OnsetDetector {
             onsets.append(i)
         }
         return onsets
+    }
+}
+
+/// SuperFlux one frame at a time: keeps the last `lag` frames.
+public struct FluxTracker {
+    private let lag: Int
+    private let radius: Int
+    private let bands: Int
+    private var history: [Float]
+    private var filtered: [Float]
+    private var frames = 0
+
+    public init(bandCount: Int, frameDuration: Double, settings: OnsetSettings) {
+        lag = max(1, Int((settings.lag / frameDuration).rounded()))
+        radius = max(0, settings.maximumFilterBands / 2)
+        bands = bandCount
+        history = [Float](repeating: 0, count: lag * bandCount)
+        filtered = [Float](repeating: 0, count: bandCount)
+    }
+
+    /// The flux of the next frame (`row`: its log-mel values).
+    public mutating func push(_ row: UnsafeBufferPointer<Float>) -> Float {
+        let slot = (frames % lag) * bands  // Holds the frame `lag` before this one.
+        var sum: Float = 0
+        history.withUnsafeMutableBufferPointer { history in
+            filtered.withUnsafeMutableBufferPointer { filtered in
+                if frames >= lag {
+                    for band in 0..<bands {
+                        var m = history[slot + band]
+                        for other in max(0, band - radius)...min(bands - 1, band + radius) { m = max(m, history[slot + other]) }
+                        filtered[band] = m
+                    }
+                } else {
+                    // Before the file is silence: a sound at time 0 is an onset.
+                    for band in 0..<bands { filtered[band] = 0 }
+                }
+                for band in 0..<bands {
+                    sum += max(0, row[band] - filtered[band])
+                    history[slot + band] = row[band]
+                }
+            }
+        }
+        frames += 1
+        return sum
     }
 }
 

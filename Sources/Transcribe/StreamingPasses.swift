@@ -1,0 +1,138 @@
+import Foundation
+
+/// A log-mel spectrogram reduced for drawing: `bands` rows, one column per `frameDuration`.
+public struct SpectrogramPicture: Sendable, Equatable {
+    /// Column-major: `values[column × bands + band]`, log10(1 + magnitude).
+    public var values: [Float]
+    public var bands: Int
+    /// Seconds per column.
+    public var frameDuration: Double
+}
+
+/// What the first pass keeps of the audio: a few numbers per frame, never the spectrogram.
+struct OnsetPass {
+    var onsetFunction: [Float] = []
+    var frameMagnitude: [Float] = []
+    var sampleCount = 0
+    var firstSample: Float = 0
+    var lastSample: Float = 0
+    var picture: SpectrogramPicture?
+}
+
+extension Transcriber {
+    /// Samples decoded at a time.
+    static let blockFrames = 65_536
+    /// At most this many columns are kept for a picture's spectrogram.
+    static let pictureColumns = 8_000
+    static let pictureBands = 64
+
+    /// Streams the audio once: the onset function, each frame's loudness and, if asked, a reduced spectrogram.
+    /// - Complexity: one FFT per hop; memory O(frames) numbers, not O(samples).
+    func onsetPass(_ source: SampleSource, analyzer: FrameAnalyzer, expectedFrames: Int, keepPicture: Bool) throws(TranscribeError) -> OnsetPass {
+        var result = OnsetPass()
+        var flux = FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        var window: [Float] = []
+        var base = 0
+        var total = 0
+        var nextFrame = 0
+        var row = [Float](repeating: 0, count: analyzer.bandCount)
+        let decimation = max(1, (expectedFrames + Self.pictureColumns - 1) / Self.pictureColumns)
+        let bandGroup = max(1, analyzer.bandCount / Self.pictureBands)
+        var column = [Float](repeating: 0, count: analyzer.bandCount / bandGroup)
+        if keepPicture {
+            result.picture = SpectrogramPicture(values: [], bands: column.count, frameDuration: analyzer.frameDuration * Double(decimation))
+        }
+        var endOfFile = false
+        while !endOfFile {
+            let read = try source.read(maxFrames: Self.blockFrames, appendingTo: &window)
+            if total == 0, read > 0 { result.firstSample = window[0] }
+            total += read
+            endOfFile = read == 0
+            if read > 0 { result.lastSample = window[window.count - 1] }
+            let lastFrame = endOfFile ? Spectrogram.frameCount(samples: total, hop: analyzer.hop) : Int.max
+            window.withUnsafeBufferPointer { samples in
+                row.withUnsafeMutableBufferPointer { row in
+                    while nextFrame < lastFrame && (endOfFile || analyzer.endSample(ofFrame: nextFrame) <= total) {
+                        let magnitude = analyzer.analyse(frame: nextFrame, samples: samples, base: base, leading: result.firstSample,
+                                                         trailing: result.lastSample, end: endOfFile ? total : Int.max, into: row)
+                        result.onsetFunction.append(flux.push(UnsafeBufferPointer(row)))
+                        result.frameMagnitude.append(magnitude)
+                        if keepPicture {
+                            for b in 0..<column.count { column[b] += row[b * bandGroup..<(b + 1) * bandGroup].reduce(0, +) / Float(bandGroup) }
+                            if (nextFrame + 1) % decimation == 0 {
+                                result.picture!.values += column.map { $0 / Float(decimation) }
+                                for b in column.indices { column[b] = 0 }
+                            }
+                        }
+                        nextFrame += 1
+                    }
+                }
+            }
+            // Keep only the samples frames still to come will read.
+            let keepFrom = min(max(base, analyzer.firstSample(ofFrame: nextFrame)), base + window.count)
+            if keepFrom - base >= Self.blockFrames {
+                window.removeFirst(keepFrom - base)
+                base = keepFrom
+            }
+        }
+        result.sampleCount = total
+        return result
+    }
+
+    /// Streams the audio again and measures each event from the frames and samples around its onset; sets each
+    /// event's level. Memory: a window of samples a little longer than one block.
+    func featurePass(_ source: SampleSource, analyzer: FrameAnalyzer, onsets: OnsetPass,
+                     events: inout [DetectedEvent]) throws(TranscribeError) -> [EventFeatures] {
+        let extractor = try FeatureExtractor(sampleRate: analyzer.sampleRate, frameDuration: analyzer.frameDuration,
+                                             bandCount: analyzer.bandCount, settings: settings.features, events: settings.events)
+        let frameCount = onsets.frameMagnitude.count
+        let end = onsets.sampleCount
+        func needed(_ event: DetectedEvent) -> Range<Int> {
+            let frames = extractor.frames(of: event, frameCount: frameCount)
+            let fromFrames = analyzer.firstSample(ofFrame: frames.lowerBound)..<analyzer.endSample(ofFrame: max(frames.lowerBound, frames.upperBound - 1))
+            let fromSamples = extractor.samples(of: event)
+            return max(0, min(fromFrames.lowerBound, fromSamples.lowerBound))..<min(end, max(fromFrames.upperBound, fromSamples.upperBound))
+        }
+        try source.rewind()
+        var features: [EventFeatures] = []
+        features.reserveCapacity(events.count)
+        var window: [Float] = []
+        var base = 0
+        var total = 0
+        var endOfFile = false
+        var rows: [Float] = []
+        let bands = analyzer.bandCount
+        for index in events.indices {
+            let need = needed(events[index])
+            while total < need.upperBound && !endOfFile {
+                let read = try source.read(maxFrames: Self.blockFrames, appendingTo: &window)
+                total += read
+                endOfFile = read == 0
+            }
+            let frames = extractor.frames(of: events[index], frameCount: frameCount)
+            rows = [Float](repeating: 0, count: frames.count * bands)
+            let (eventFeatures, level) = window.withUnsafeBufferPointer { samples in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    for (offset, frame) in frames.enumerated() {
+                        analyzer.analyse(frame: frame, samples: samples, base: base, leading: onsets.firstSample, trailing: onsets.lastSample, end: end,
+                                         into: UnsafeMutableBufferPointer(rebasing: rows[(offset * bands)..<((offset + 1) * bands)]))
+                    }
+                }
+                return extractor.features(of: events[index], frameCount: frameCount,
+                                          row: { frame in rows[((frame - frames.lowerBound) * bands)..<((frame - frames.lowerBound + 1) * bands)] },
+                                          samples: samples, base: base, end: end)
+            }
+            features.append(eventFeatures)
+            events[index].level = level
+            // Samples before what the next event needs are done with.
+            if index + 1 < events.count {
+                let keepFrom = min(max(base, needed(events[index + 1]).lowerBound), base + window.count)
+                if keepFrom - base >= Self.blockFrames {
+                    window.removeFirst(keepFrom - base)
+                    base = keepFrom
+                }
+            }
+        }
+        return features
+    }
+}
