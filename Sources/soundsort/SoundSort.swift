@@ -11,7 +11,7 @@ struct SoundSort: ParsableCommand {
         commandName: "soundsort",
         abstract: "Finds every sound event in a song, groups them into unique sounds and writes one MIDI track per sound.",
         version: "0.1.0",
-        subcommands: [TranscribeCommand.self, Score.self, Grid.self, Bench.self, Info.self]
+        subcommands: [TranscribeCommand.self, Score.self, Grid.self, Bench.self, Speed.self, Info.self]
     )
 
     /// Exit status for a file or data problem.

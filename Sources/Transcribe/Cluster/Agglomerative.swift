@@ -7,15 +7,48 @@ public struct Merge: Sendable, Equatable {
 
 /// Average-linkage agglomerative clustering, cut at a distance threshold: no number of clusters is given.
 public enum AgglomerativeClustering {
+    /// Up to this many items are clustered exactly; more go through leaders first, so memory stays bounded.
+    public static let exactLimit = 2_000
+    /// At most this many leaders (then items join the nearest leader whatever its distance).
+    public static let maximumLeaders = 2_000
+    /// An item joins a leader within this share of the threshold.
+    public static let leaderRadius: Float = 0.5
+
     /// Cluster label (0-based, in order of first member) of each of `count` items.
     ///
-    /// Uses the nearest-neighbour chain algorithm, exact for average linkage: every merge at height ≤ `threshold`
-    /// of the full dendrogram is applied.
+    /// Up to `exactLimit` items: the nearest-neighbour chain algorithm, exact for average linkage; every merge at
+    /// height ≤ `threshold` of the full dendrogram is applied. Beyond: leader clustering (each item joins the first
+    /// nearest leader within `leaderRadius × threshold`, in order), then the exact algorithm over the leaders,
+    /// each weighing as many items as it leads.
     /// - Parameter distance: symmetric distance between items `i` and `j`.
-    /// - Complexity: O(N²) time and O(N²) memory for the distance matrix (N = `count`).
+    /// - Complexity: exact, O(N²) time and memory; with leaders, O(N·L) time and O(L²) memory (L ≤ `maximumLeaders`).
     public static func labels(count: Int, threshold: Float, distance: (Int, Int) -> Float) -> [Int] {
+        guard count > exactLimit else { return exactLabels(count: count, sizes: nil, threshold: threshold, distance: distance) }
+        var leaders: [Int] = []
+        var group = [Int](repeating: 0, count: count)
+        for item in 0..<count {
+            var best = -1
+            var bestDistance = Float.infinity
+            for (index, leader) in leaders.enumerated() {
+                let d = distance(item, leader)
+                if d < bestDistance { bestDistance = d; best = index }
+            }
+            if best >= 0 && (bestDistance <= leaderRadius * threshold || leaders.count >= maximumLeaders) {
+                group[item] = best
+            } else {
+                group[item] = leaders.count
+                leaders.append(item)
+            }
+        }
+        var sizes = [Int](repeating: 0, count: leaders.count)
+        for g in group { sizes[g] += 1 }
+        let leaderLabels = exactLabels(count: leaders.count, sizes: sizes, threshold: threshold) { distance(leaders[$0], leaders[$1]) }
+        return group.map { leaderLabels[$0] }
+    }
+
+    private static func exactLabels(count: Int, sizes: [Int]?, threshold: Float, distance: (Int, Int) -> Float) -> [Int] {
         guard count > 0 else { return [] }
-        let merges = dendrogram(count: count, distance: distance)
+        let merges = dendrogram(count: count, sizes: sizes, distance: distance)
         var parent = Array(0..<count)
         func find(_ x: Int) -> Int {
             var x = x
@@ -39,7 +72,8 @@ public enum AgglomerativeClustering {
     }
 
     /// The full average-linkage dendrogram (N − 1 merges, in the order the chain found them).
-    public static func dendrogram(count: Int, distance: (Int, Int) -> Float) -> [Merge] {
+    /// - Parameter sizes: how many items each starting cluster stands for (1 each when nil).
+    public static func dendrogram(count: Int, sizes: [Int]? = nil, distance: (Int, Int) -> Float) -> [Merge] {
         guard count > 1 else { return [] }
         var matrix = [Float](repeating: 0, count: count * count)
         for i in 0..<count {
@@ -49,7 +83,7 @@ public enum AgglomerativeClustering {
                 matrix[j * count + i] = d
             }
         }
-        var size = [Int](repeating: 1, count: count)
+        var size = sizes ?? [Int](repeating: 1, count: count)
         var active = [Bool](repeating: true, count: count)
         var node = Array(0..<count)  // Dendrogram node id held by each matrix slot.
         var merges: [Merge] = []
