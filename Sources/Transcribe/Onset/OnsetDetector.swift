@@ -5,7 +5,7 @@ public struct OnsetSettings: Sendable, Equatable {
     /// SuperFlux frame lag: flux is taken against the spectrum this long before.
     public var lag = 0.02
     /// Width, in mel bands, of the maximum filter applied to the earlier spectrum (suppresses vibrato).
-    public var maximumFilterBands = 3
+    public var maximumFilterBands = 5
     /// A peak must be the largest value this long before…
     public var preMaximum = 0.03
     /// …and this long after it.
