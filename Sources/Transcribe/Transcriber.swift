@@ -111,7 +111,8 @@ public struct Transcriber: Sendable {
         let sampleRate = source.sampleRate
         progress(.clustering)
         let distance = EventDistance(features: features, settings: settings)
-        let firstPass = AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)
+        let firstPass = SamePitchMerger(features: features, settings: settings).merge(
+            AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction))
         // Events of a sound that is two sounds at once become one event of each.
         let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
         let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance)

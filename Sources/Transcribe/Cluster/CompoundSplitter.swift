@@ -86,6 +86,11 @@ struct CompoundSplitter {
             let other: Int
             if let nearest, nearest.1 <= threshold {
                 other = nearest.0
+            } else if samePitch(compound.cluster, compound.part) {
+                // The same pitched sound with something left over that is no known sound: a variant of the part
+                // (what the subtracted background left behind), not a second sound.
+                for event in labels.indices where labels[event] == compound.cluster { assignment[event] = [compound.part] }
+                continue
             } else {
                 other = clusterCount + newTemplates.count
                 newTemplates.append(compound.remainder)

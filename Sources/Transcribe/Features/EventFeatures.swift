@@ -35,6 +35,23 @@ public struct AttackPatch: Sendable, Equatable {
         return shared > 0 ? sum.sum() / Float(shared * bands) : nil
     }
 
+    /// The mean (in dB) of several patches; a block is present where any of them has it.
+    public static func mean(of patches: [AttackPatch]) -> AttackPatch {
+        let first = patches[0]
+        var values = [Float](repeating: 0, count: first.values.count)
+        var counts = [Float](repeating: 0, count: first.blocks)
+        for patch in patches {
+            for block in 0..<patch.blocks where patch.present[block] {
+                counts[block] += 1
+                for i in (block * patch.bands)..<((block + 1) * patch.bands) { values[i] += patch.values[i] }
+            }
+        }
+        for block in 0..<first.blocks where counts[block] > 0 {
+            for i in (block * first.bands)..<((block + 1) * first.bands) { values[i] /= counts[block] }
+        }
+        return AttackPatch(blocks: first.blocks, bands: first.bands, values: values, present: counts.map { $0 > 0 })
+    }
+
     /// Linear magnitudes (10^(dB/20)), zero in absent blocks.
     public var linear: [Float] {
         var out = [Float](repeating: 0, count: values.count)

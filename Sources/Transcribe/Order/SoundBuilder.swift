@@ -69,23 +69,8 @@ struct SoundBuilder {
         return Summary(kind: tonal ? .tonal : .percussive, pitchHz: tonal ? pitches[pitches.count / 2] : nil, exemplar: exemplar)
     }
 
-    /// The mean attack patch (in dB) of a sound's events; a block is present where any event has it.
-    private func template(_ cluster: [Int]) -> AttackPatch {
-        let first = features[cluster[0]].patch
-        var values = [Float](repeating: 0, count: first.values.count)
-        var counts = [Float](repeating: 0, count: first.blocks)
-        for member in cluster {
-            let patch = features[member].patch
-            for block in 0..<patch.blocks where patch.present[block] {
-                counts[block] += 1
-                for i in (block * patch.bands)..<((block + 1) * patch.bands) { values[i] += patch.values[i] }
-            }
-        }
-        for block in 0..<first.blocks where counts[block] > 0 {
-            for i in (block * first.bands)..<((block + 1) * first.bands) { values[i] /= counts[block] }
-        }
-        return AttackPatch(blocks: first.blocks, bands: first.bands, values: values, present: counts.map { $0 > 0 })
-    }
+    /// The mean attack patch (in dB) of a sound's events.
+    private func template(_ cluster: [Int]) -> AttackPatch { AttackPatch.mean(of: cluster.map { features[$0].patch }) }
 
     static func noteName(_ midiNote: Int) -> String {
         let names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
