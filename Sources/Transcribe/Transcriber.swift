@@ -9,7 +9,7 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var features = FeatureSettings()
     /// Two events are one sound when their attack spectra differ by less than this, in dB (mean absolute difference
     /// over bands and time, after level normalisation; average linkage between groups). 1…40.
-    public var mergeThreshold = 6.0
+    public var mergeThreshold = 5.5
     /// An event is pitched when its pitch confidence reaches this (0…1).
     public var voicedConfidence = 0.8
     /// Two pitched events further apart than this, in semitones, are never one sound.

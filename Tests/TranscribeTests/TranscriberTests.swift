@@ -123,3 +123,21 @@ import TestSupport
         }
     }
 }
+
+@Suite struct SettingsSweepTests {
+    static let song = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpus/cases/electronic-clip.flac").path
+
+    /// Every merge threshold a user may choose gives a consistent transcription (once, 4 and 5 crashed the
+    /// compound splitter with labels left sparse by the same-pitch merge).
+    @Test(arguments: [1.0, 3, 4, 5, 8, 12, 40])
+    func everyMergeThresholdWorks(threshold: Double) throws {
+        var settings = TranscriptionSettings()
+        settings.mergeThreshold = threshold
+        let transcription = try Transcriber(settings: settings).transcribe(path: Self.song)
+        #expect(transcription.events.count >= 30)
+        #expect(transcription.events.allSatisfy { transcription.sounds.indices.contains($0.sound) })
+        #expect(Set(transcription.events.map(\.sound)).count == transcription.sounds.count)
+        #expect(transcription.sounds.enumerated().allSatisfy { $0.offset == $0.element.id })
+    }
+}

@@ -46,6 +46,7 @@ struct CompoundSplitter {
             template(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
         }
         let sizes = (0..<clusterCount).map { cluster in labels.count { $0 == cluster } }
+        guard !sizes.contains(0) else { preconditionFailure("cluster labels must be dense") }
         // The median pitch of clusters most of whose events are pitched.
         let clusterPitch: [Double?] = (0..<clusterCount).map { cluster in
             let members = labels.indices.filter { labels[$0] == cluster }

@@ -9,7 +9,7 @@ struct SamePitchMerger {
     let features: [EventFeatures]
     let settings: TranscriptionSettings
 
-    /// Labels with same-pitch neighbours joined (each joined group takes its smallest label; not renumbered).
+    /// Labels with same-pitch neighbours joined, renumbered 0… in order of first appearance.
     func merge(_ labels: [Int]) -> [Int] {
         let count = (labels.max() ?? -1) + 1
         guard count > 1 else { return labels }
@@ -33,6 +33,12 @@ struct SamePitchMerger {
                 if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
             }
         }
-        return labels.map { find($0) }
+        var dense: [Int: Int] = [:]
+        return labels.map { label in
+            let root = find(label)
+            if let index = dense[root] { return index }
+            dense[root] = dense.count
+            return dense.count - 1
+        }
     }
 }
