@@ -98,8 +98,8 @@ struct Bench: ParsableCommand {
     var tolerance: Double = 0.02
 
     func validate() throws {
-        guard window.isFinite, (0.001...1).contains(window) else { throw ValidationError("--window must be between 0.001 and 1 seconds, not \(window)") }
-        guard tolerance.isFinite, (0...1).contains(tolerance) else { throw ValidationError("--tolerance must be between 0 and 1, not \(tolerance)") }
+        try validateRange("--window", window, 0.001...1, unit: " seconds")
+        try validateRange("--tolerance", tolerance, 0...1)
     }
 
     func run() throws {

@@ -30,7 +30,7 @@ struct Grid: ParsableCommand {
 
     func validate() throws {
         guard GridRenderer.format(of: output) != nil else { throw ValidationError("--output must end in .png, .svg or .pdf, not '\(output)'") }
-        guard window.isFinite, (0.001...1).contains(window) else { throw ValidationError("--window must be between 0.001 and 1 seconds, not \(window)") }
+        try validateRange("--window", window, 0.001...1, unit: " seconds")
     }
 
     func run() throws {

@@ -17,11 +17,7 @@ struct ScoringOptions: ParsableArguments {
     @Option(help: "Label of an estimated note (same choices).")
     var estLabel: LabelMode = .track
 
-    func validate() throws {
-        guard window.isFinite, (0.001...1).contains(window) else {
-            throw ValidationError("--window must be between 0.001 and 1 seconds, not \(window)")
-        }
-    }
+    func validate() throws { try validateRange("--window", window, 0.001...1, unit: " seconds") }
 
     var scoreOptions: ScoreOptions { ScoreOptions(window: window, referenceLabel: refLabel, estimateLabel: estLabel) }
 }
@@ -94,6 +90,13 @@ struct ScoreReport {
                 + s.unmatchedEstimatedSounds.map { "\($0.label) (\($0.notes) notes)" }.joined(separator: ", ") + "\n"
         }
         return out
+    }
+}
+
+/// Refuses an option value outside `range`, naming the option and the range (argument-parser exits with status 2).
+func validateRange(_ flag: String, _ value: Double, _ range: ClosedRange<Double>, unit: String = "") throws {
+    guard value.isFinite, range.contains(value) else {
+        throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound)\(unit), not \(value)")
     }
 }
 

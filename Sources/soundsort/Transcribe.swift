@@ -25,10 +25,9 @@ struct AnalysisOptions: ParsableArguments {
     }
 
     func validate() throws {
-        for (flag, value, range) in [("--onset-threshold", onsetThreshold, 0.01...1.0), ("--merge-threshold", mergeThreshold, 1.0...40.0),
-                                     ("--minimum-gap", minimumGap, 0.005...2.0)] where !(value.isFinite && range.contains(value)) {
-            throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
-        }
+        try validateRange("--onset-threshold", onsetThreshold, 0.01...1)
+        try validateRange("--merge-threshold", mergeThreshold, 1...40)
+        try validateRange("--minimum-gap", minimumGap, 0.005...2)
     }
 }
 

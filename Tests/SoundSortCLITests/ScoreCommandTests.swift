@@ -39,7 +39,7 @@ import TestSupport
         let (estimate, reference) = try Self.writePair(in: folder)
         let result = try runSoundSort(["score", estimate, "--reference", reference, "--window", "5"])
         #expect(result.status == 2)
-        #expect(result.standardError.contains("--window must be between 0.001 and 1 seconds, not 5.0"))
+        #expect(result.standardError.contains("--window must be between 0.001 and 1.0 seconds, not 5.0"))
     }
 
     @Test func refusesToOverwriteAnInputWithJSON() throws {
