@@ -107,7 +107,10 @@ public struct Transcriber: Sendable {
                             picture: pass.picture)
         }
         progress(.features)
-        let features = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events)
+        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events)
+        let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration, settings: settings)
+            .filter(events: events, features: measured)
+        events = kept
         let sampleRate = source.sampleRate
         progress(.clustering)
         let distance = EventDistance(features: features, settings: settings)
