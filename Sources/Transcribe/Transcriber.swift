@@ -111,7 +111,6 @@ public struct Transcriber: Sendable {
         let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration, settings: settings)
             .filter(events: events, features: measured)
         events = kept
-        let sampleRate = source.sampleRate
         progress(.clustering)
         let distance = EventDistance(features: features, settings: settings)
         let firstPass = SamePitchMerger(features: features, settings: settings).merge(
@@ -121,7 +120,7 @@ public struct Transcriber: Sendable {
         let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance)
             .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass)
         var splitEvents: [DetectedEvent] = [], splitFeatures: [EventFeatures] = [], splitLabels: [Int] = []
-        for (index, clusters) in split.labels.enumerated() {
+        for (index, clusters) in split.enumerated() {
             for (position, cluster) in clusters.enumerated() {
                 splitEvents.append(events[index])
                 // The pitch measured belongs to the whole; the split-off remainder's own pitch is unknown.
@@ -131,12 +130,9 @@ public struct Transcriber: Sendable {
                 splitLabels.append(cluster)
             }
         }
-        var dense: [Int: Int] = [:]
-        let labels = splitLabels.map { label in dense[label] ?? { dense[label] = dense.count; return dense.count - 1 }() }
         progress(.ordering)
-        let transcription = SoundBuilder(events: splitEvents, features: splitFeatures, labels: labels,
-                                         distance: EventDistance(features: splitFeatures, settings: settings), settings: settings)
-            .transcription(duration: duration, sampleRate: sampleRate, tempo: tempo)
+        let transcription = SoundBuilder(events: splitEvents, features: splitFeatures, labels: denseLabels(splitLabels), settings: settings)
+            .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
 }

@@ -1,3 +1,13 @@
+/// Renumbers labels 0, 1, 2… in order of first appearance.
+func denseLabels(_ labels: [Int]) -> [Int] {
+    var dense: [Int: Int] = [:]
+    return labels.map { label in
+        if let index = dense[label] { return index }
+        dense[label] = dense.count
+        return dense.count - 1
+    }
+}
+
 /// A merge of the dendrogram: clusters `first` and `second` (indices of leaves or earlier merges) joined at `height`.
 public struct Merge: Sendable, Equatable {
     public var first: Int
@@ -62,13 +72,7 @@ public enum AgglomerativeClustering {
             if merge.height <= threshold { parent[max(a, b)] = min(a, b) }
             representative.append(min(a, b))
         }
-        var label: [Int: Int] = [:]
-        return (0..<count).map { item in
-            let root = find(item)
-            if let existing = label[root] { return existing }
-            label[root] = label.count
-            return label[root]!
-        }
+        return denseLabels((0..<count).map(find))
     }
 
     /// The full average-linkage dendrogram (N − 1 merges, in the order the chain found them).

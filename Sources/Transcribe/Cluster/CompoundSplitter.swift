@@ -24,14 +24,6 @@ struct CompoundSplitter {
     /// A compound needs at least this many events (rarer combinations are left alone).
     static let minimumEvents = 2
 
-    struct Split {
-        /// For each event of the input, the clusters it belongs to (one, or two for a compound's event).
-        var labels: [[Int]]
-        var clusterCount: Int
-        /// Templates of clusters created from remainders (index ≥ the input's cluster count).
-        var newTemplates: [[Float]]
-    }
-
     let threshold: Float
     /// Two pitched sounds further apart than this (semitones) are never parts of one another.
     let pitchTolerance: Double
@@ -39,8 +31,10 @@ struct CompoundSplitter {
     /// - Parameters:
     ///   - patches: each event's attack patch (dB rows, nil after the event's end).
     ///   - pitches: each event's pitch in MIDI numbers when it is clearly pitched.
-    ///   - labels: first-pass cluster of each event.
-    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int]) -> Split {
+    ///   - labels: first-pass cluster of each event, dense.
+    /// - Returns: for each event, the clusters it belongs to: one, or two for a compound's event (remainders that
+    ///   are no known sound get new clusters, numbered after the input's).
+    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int]) -> [[Int]] {
         let clusterCount = (labels.max() ?? -1) + 1
         let templates = (0..<clusterCount).map { cluster in
             template(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
@@ -79,7 +73,7 @@ struct CompoundSplitter {
         }
         // …then give each remainder the nearest sound that is not a compound, or a new sound (remainders alike share one).
         var dictionary = (0..<clusterCount).filter { !isCompound.contains($0) }.map { (cluster: $0, template: templates[$0]) }
-        var newTemplates: [[Float]] = []
+        var newSounds = 0
         var assignment = labels.map { [$0] }
         for compound in compounds {
             let nearest = dictionary.filter { $0.cluster != compound.part }
@@ -93,8 +87,8 @@ struct CompoundSplitter {
                 for event in labels.indices where labels[event] == compound.cluster { assignment[event] = [compound.part] }
                 continue
             } else {
-                other = clusterCount + newTemplates.count
-                newTemplates.append(compound.remainder)
+                other = clusterCount + newSounds
+                newSounds += 1
                 dictionary.append((other, compound.remainder))
             }
             for event in labels.indices where labels[event] == compound.cluster { assignment[event] = [compound.part, other] }
@@ -114,7 +108,7 @@ struct CompoundSplitter {
             // One event is weaker evidence than a whole cluster: it must match more closely.
             if let nearest, nearest.1 <= Self.eventMatchFactor * threshold { assignment[event] = [own, nearest.0] }
         }
-        return Split(labels: assignment, clusterCount: clusterCount + newTemplates.count, newTemplates: newTemplates)
+        return assignment
     }
 
     /// The mean linear patch of a cluster (blocks missing in an event are left out of its mean).
@@ -205,22 +199,5 @@ struct CompoundSplitter {
             count += 1
         }
         return count > 0 ? min(sum / Float(count), Self.audibleRange) : .infinity
-    }
-
-    /// Mean absolute dB difference of two linear templates, each normalised to its peak, over the bins where
-    /// either is audible (within `audibleRange` of its peak): sparse templates are not made alike by shared silence.
-    func distance(_ a: [Float], _ b: [Float]) -> Float {
-        func normalised(_ t: [Float]) -> [Float] {
-            let peak = max(t.max() ?? 0, 1e-12)
-            return t.map { max(-60, 20 * log10(max($0, 1e-12) / peak)) }
-        }
-        let (x, y) = (normalised(a), normalised(b))
-        var sum: Float = 0
-        var count = 0
-        for (u, v) in zip(x, y) where u >= -Self.audibleRange || v >= -Self.audibleRange {
-            sum += abs(u - v)
-            count += 1
-        }
-        return count > 0 ? sum / Float(count) : 0
     }
 }

@@ -33,12 +33,6 @@ struct SamePitchMerger {
                 if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
             }
         }
-        var dense: [Int: Int] = [:]
-        return labels.map { label in
-            let root = find(label)
-            if let index = dense[root] { return index }
-            dense[root] = dense.count
-            return dense.count - 1
-        }
+        return denseLabels(labels.map(find))
     }
 }

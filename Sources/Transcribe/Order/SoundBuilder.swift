@@ -6,7 +6,6 @@ struct SoundBuilder {
     let events: [DetectedEvent]
     let features: [EventFeatures]
     let labels: [Int]
-    let distance: EventDistance
     let settings: TranscriptionSettings
 
     func transcription(duration: Double, sampleRate: Double, tempo: Double?) -> Transcription {
