@@ -24,12 +24,17 @@ public final class OnsetPitchEstimator {
     public static let highestNote = 100.0
     /// Candidate spacing, in semitones (the interpolated peak of the best candidate gives the precision).
     public static let candidateStep = 0.25
+    /// A candidate's fundamental must reach this share of its strongest harmonic…
+    public static let fundamentalPresence: Float = 0.1
+    /// …or its salience is scaled by this.
+    public static let missingFundamentalPenalty: Float = 0.3
     /// Harmonics summed at most, and never above this frequency (Hz).
     public static let maximumHarmonics = 12
     public static let highestHarmonicFrequency = 8_000.0
     /// The window after the onset starts this late (past the transient), in seconds.
     public static let postOnsetDelay = 0.01
-    /// Analysis window, in seconds (rounded up to a power of two samples).
+    /// Analysis window, in seconds (rounded up to a power of two samples). It resolves the harmonics of notes
+    /// from about C2 (65 Hz) up; lower notes need a longer window than short events allow.
     public static let windowDuration = 0.085
 
     private let fft: RealFFT
@@ -48,9 +53,10 @@ public final class OnsetPitchEstimator {
     /// Taps of one harmonic are contiguous; `harmonicEnd` closes each harmonic's run (the maximum is per harmonic).
     private let harmonicEnd: [Int32]
 
-    public init(sampleRate: Double) throws(TranscribeError) {
+    /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
+    public init(sampleRate: Double, windowSeconds: Double = OnsetPitchEstimator.windowDuration) throws(TranscribeError) {
         var size = 256
-        while Double(size) < Self.windowDuration * sampleRate { size *= 2 }
+        while Double(size) < windowSeconds * sampleRate { size *= 2 }
         fft = try RealFFT(size: size)
         self.sampleRate = sampleRate
         window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
@@ -123,6 +129,8 @@ public final class OnsetPitchEstimator {
     /// is weighed by the harmonic's weight and its closeness, so the salience peaks at the pitch.
     private func salience(_ candidate: Int) -> Float {
         var sum: Float = 0
+        var fundamental: Float = -1
+        var strongest: Float = 0
         var tap = candidate == 0 ? 0 : Int(harmonicEnd[tapStart[candidate] - 1])
         increase.withUnsafeBufferPointer { increase in
             tapBin.withUnsafeBufferPointer { bins in
@@ -135,11 +143,15 @@ public final class OnsetPitchEstimator {
                             tap += 1
                         }
                         sum += peak
+                        if fundamental < 0 { fundamental = peak }
+                        strongest = max(strongest, peak)
                     }
                 }
             }
         }
-        return sum
+        // A candidate whose own fundamental did not start (an octave under a note, or the common root under a
+        // chord) only collects other notes' harmonics.
+        return fundamental < Self.fundamentalPresence * strongest ? sum * Self.missingFundamentalPenalty : sum
     }
 
     /// The frequency of the strongest of the first four harmonics, from its interpolated peak, divided by its number.
