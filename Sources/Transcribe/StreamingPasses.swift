@@ -28,7 +28,8 @@ extension Transcriber {
 
     /// Streams the audio once: the onset function, each frame's loudness and, if asked, a reduced spectrogram.
     /// - Complexity: one FFT per hop; memory O(frames) numbers, not O(samples).
-    func onsetPass(_ source: SampleSource, analyzer: FrameAnalyzer, expectedFrames: Int, keepPicture: Bool) throws(TranscribeError) -> OnsetPass {
+    func onsetPass(_ source: SampleSource, analyzer: FrameAnalyzer, expectedFrames: Int, keepPicture: Bool,
+                   report: (Double) -> Void) throws(TranscribeError) -> OnsetPass {
         var result = OnsetPass()
         var flux = FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         var window: [Float] = []
@@ -68,6 +69,7 @@ extension Transcriber {
                     }
                 }
             }
+            report(min(1, Double(nextFrame) / Double(max(expectedFrames, 1))))
             // Keep only the samples frames still to come will read.
             let keepFrom = min(max(base, analyzer.firstSample(ofFrame: nextFrame)), base + window.count)
             if keepFrom - base >= Self.blockFrames {
@@ -81,8 +83,8 @@ extension Transcriber {
 
     /// Streams the audio again and measures each event from the frames and samples around its onset; sets each
     /// event's level. Memory: a window of samples a little longer than one block.
-    func featurePass(_ source: SampleSource, analyzer: FrameAnalyzer, onsets: OnsetPass,
-                     events: inout [DetectedEvent]) throws(TranscribeError) -> [EventFeatures] {
+    func featurePass(_ source: SampleSource, analyzer: FrameAnalyzer, onsets: OnsetPass, events: inout [DetectedEvent],
+                     report: (Double) -> Void) throws(TranscribeError) -> [EventFeatures] {
         let extractor = try FeatureExtractor(sampleRate: analyzer.sampleRate, frameDuration: analyzer.frameDuration,
                                              bandCount: analyzer.bandCount, settings: settings.features, events: settings.events)
         let frameCount = onsets.frameMagnitude.count
@@ -124,6 +126,7 @@ extension Transcriber {
             }
             features.append(eventFeatures)
             events[index].level = level
+            if index % 256 == 0 { report(Double(index) / Double(events.count)) }
             // Samples before what the next event needs are done with.
             if index + 1 < events.count {
                 let keepFrom = min(max(base, needed(events[index + 1]).lowerBound), base + window.count)

@@ -38,10 +38,13 @@ public struct TranscriptionSettings: Sendable, Equatable {
     }
 }
 
-/// A stage of the pipeline and how far it got, for progress reports.
+/// A stage of the pipeline, for progress reports.
 public enum TranscriptionStage: String, Sendable {
     case decoding, onsets, features, clustering, ordering
 }
+
+/// Called with the stage under way and the share of it done (0…1).
+public typealias TranscriptionProgress = (TranscriptionStage, Double) -> Void
 
 /// From audio to a `Transcription`: onsets, events, features, sounds, order.
 public struct Transcriber: Sendable {
@@ -62,19 +65,19 @@ public struct Transcriber: Sendable {
     }
 
     /// Transcribes the audio file at `path`.
-    public func transcribe(path: String, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
+    public func transcribe(path: String, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Transcription {
         try analyse(path: path, progress: progress).transcription
     }
 
     /// Transcribes mono `samples` at `sampleRate` Hz.
-    public func transcribe(samples: [Float], sampleRate: Double, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Transcription {
+    public func transcribe(samples: [Float], sampleRate: Double, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Transcription {
         try analyse(source: ArraySampleSource(samples: samples, sampleRate: sampleRate), expectedFrames: samples.count, progress: progress).transcription
     }
 
     /// Transcribes the audio file at `path`, streaming it (twice) in blocks.
     /// - Parameter keepPicture: also keep a reduced spectrogram for drawing.
-    public func analyse(path: String, keepPicture: Bool = false, progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
-        progress(.decoding)
+    public func analyse(path: String, keepPicture: Bool = false, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
+        progress(.decoding, 0)
         let source = try FileSampleSource(path: path)
         var analysis = try analyse(source: source, expectedFrames: Int(min(source.declaredFrameCount, Int64(Int32.max))),
                                    keepPicture: keepPicture, progress: progress)
@@ -87,12 +90,14 @@ public struct Transcriber: Sendable {
     /// not with the number of samples.
     /// - Parameter expectedFrames: about how many samples the source holds (sizes the picture).
     public func analyse(source: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
-                        progress: (TranscriptionStage) -> Void = { _ in }) throws(TranscribeError) -> Analysis {
+                        progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
         let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
-        progress(.onsets)
-        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture)
+        progress(.onsets, 0)
+        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture) {
+            progress(.onsets, $0)
+        }
         guard pass.sampleCount > 0 else {
             if let file = source as? FileSampleSource { throw .noAudio(path: file.path) }
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
@@ -106,12 +111,12 @@ public struct Transcriber: Sendable {
             return Analysis(transcription: Transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo, sounds: [], events: []),
                             picture: pass.picture)
         }
-        progress(.features)
-        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events)
+        progress(.features, 0)
+        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events) { progress(.features, $0) }
         let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration, settings: settings)
             .filter(events: events, features: measured)
         events = kept
-        progress(.clustering)
+        progress(.clustering, 0)
         let distance = EventDistance(features: features, settings: settings)
         let firstPass = SamePitchMerger(features: features, settings: settings).merge(
             AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction))
@@ -130,7 +135,7 @@ public struct Transcriber: Sendable {
                 splitLabels.append(cluster)
             }
         }
-        progress(.ordering)
+        progress(.ordering, 0)
         let transcription = SoundBuilder(events: splitEvents, features: splitFeatures, labels: denseLabels(splitLabels), settings: settings)
             .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
         return Analysis(transcription: transcription, picture: pass.picture)

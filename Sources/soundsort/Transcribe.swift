@@ -68,8 +68,8 @@ struct TranscribeCommand: ParsableCommand {
         let outputs = [midiPath, json, labels, grid].compactMap { $0 }
         for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
         guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
-        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
-        let result = try Transcriber(settings: analysis.settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue) }
+        let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
+        let result = try Transcriber(settings: analysis.settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
         progress.clear()
         let transcription = result.transcription
         try MIDISong(transcription: transcription).write(to: midiPath)
@@ -87,6 +87,10 @@ struct TranscribeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))
         }
         print("\(transcription.events.count) events, \(transcription.sounds.count) sounds → \(midiPath)")
+        let counts = Dictionary(grouping: transcription.events, by: \.sound).mapValues(\.count)
+        for sound in transcription.sounds {
+            print("  track \(String(sound.id + 1).leftPad(2))  \(sound.name.padding(toLength: 20, withPad: " ", startingAt: 0))\(String(counts[sound.id] ?? 0).leftPad(5)) events")
+        }
     }
 }
 
@@ -99,13 +103,19 @@ enum AudacityLabels {
     }
 }
 
-/// One line on standard error that rewrites itself, shown only on a terminal.
+/// One line on standard error that rewrites itself, shown only on a terminal and for inputs long enough to wait for.
 final class ProgressLine {
+    /// Inputs shorter than this (seconds) finish before a progress line would help.
+    static let minimumDuration = 5.0
     private let enabled: Bool
+    private var last = ""
     init(enabled: Bool) { self.enabled = enabled }
-    func show(_ stage: String) {
+    func show(_ stage: String, _ fraction: Double) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[Ksoundsort: \(stage)…".utf8))
+        let text = "soundsort: \(stage) \(Int(fraction * 100))%"
+        guard text != last else { return }
+        last = text
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
     }
     func clear() {
         guard enabled else { return }

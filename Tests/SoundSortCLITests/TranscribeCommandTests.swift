@@ -19,7 +19,11 @@ import TestSupport
         let result = try runSoundSort(["transcribe", song, "--json", folder.path("song.json"), "--labels", folder.path("song.txt"),
                                        "--grid", folder.path("song.png"), "--spectrogram"])
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(result.standardOutput == "7 events, 3 sounds → \(folder.path("song.mid"))\n")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first == "7 events, 3 sounds → \(folder.path("song.mid"))")
+        // Then one line per sound, in track order, with its events: 4 clicks, 2 + 1 tones.
+        #expect(lines.count == 4)
+        #expect(lines.dropFirst().map { $0.split(separator: " ").suffix(2).first.map(String.init) ?? "" }.sorted() == ["1", "2", "4"])
         let midi = try MIDIFile(path: folder.path("song.mid"))
         #expect(midi.format == 1 && midi.tracks.count == 4)  // Tempo track + one per sound.
         #expect(midi.notes.notes.count == 7)
