@@ -5,6 +5,7 @@ import SoundSortCore
 public struct TranscriptionSettings: Sendable, Equatable {
     public var spectrogram = SpectrogramSettings()
     public var onsets = OnsetSettings()
+    public var swells = SwellDetector()
     public var events = EventSettings()
     public var features = FeatureSettings()
     /// Two events are one sound when their attack spectra differ by less than this, in dB (mean absolute difference
@@ -103,7 +104,9 @@ public struct Transcriber: Sendable {
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
         }
         let duration = Double(pass.sampleCount) / source.sampleRate
-        let onsetFrames = OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        let fastOnsets = OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        let onsetFrames = (fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
+                                                               frameDuration: analyzer.frameDuration)).sorted()
         var events = EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
         let tempo = TempoEstimator.beatsPerMinute(onsetFunction: pass.onsetFunction, frameDuration: analyzer.frameDuration)

@@ -141,3 +141,30 @@ import TestSupport
         #expect(transcription.sounds.enumerated().allSatisfy { $0.offset == $0.element.id })
     }
 }
+
+@Suite struct SwellTests {
+    /// A tone that swells over 400 ms, three times, after silence: flux alone misses such attacks.
+    @Test func slowSwellsOutOfSilenceAreOnsets() throws {
+        let rate = 44_100.0
+        var signal = Synth.silence(duration: 6)
+        for onset in [0.5, 2.5, 4.5] {
+            let start = Int(onset * rate)
+            for n in 0..<Int(1.2 * rate) {
+                let t = Double(n) / rate
+                let envelope = min(1, t / 0.4) * min(1, (1.2 - t) / 0.05)
+                signal[start + n] = Float(0.3 * envelope * (sin(2 * .pi * 220 * t) + 0.4 * sin(2 * .pi * 440 * t)))
+            }
+        }
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: rate)
+        #expect(transcription.events.count == 3)
+        for (event, onset) in zip(transcription.events, [0.5, 2.5, 4.5]) { #expect(abs(event.onset - onset) <= 0.05) }
+        #expect(transcription.sounds.count == 1)
+    }
+
+    @Test func noSwellWhereAFastOnsetIs() {
+        // Silence, then a sudden loud frame: the fast onset marks it; the swell detector adds nothing.
+        let magnitudes: [Float] = [Float](repeating: 0.001, count: 50) + [Float](repeating: 100, count: 50)
+        #expect(SwellDetector().onsets(frameMagnitude: magnitudes, fastOnsets: [50], frameDuration: 0.01).isEmpty)
+        #expect(SwellDetector().onsets(frameMagnitude: magnitudes, fastOnsets: [], frameDuration: 0.01) == [50])
+    }
+}
