@@ -117,11 +117,12 @@ extension Transcriber {
                 rows.withUnsafeMutableBufferPointer { rows in
                     for (offset, frame) in frames.enumerated() {
                         analyzer.analyse(frame: frame, samples: samples, base: base, leading: onsets.firstSample, trailing: onsets.lastSample, end: end,
-                                         into: UnsafeMutableBufferPointer(rebasing: rows[(offset * bands)..<((offset + 1) * bands)]))
+                                         into: UnsafeMutableBufferPointer(rebasing: rows[(offset * bands)..<((offset + 1) * bands)]),
+                                         logarithmic: false)
                     }
                 }
                 return extractor.features(of: events[index], frameCount: frameCount,
-                                          row: { frame in rows[((frame - frames.lowerBound) * bands)..<((frame - frames.lowerBound + 1) * bands)] },
+                                          linearRow: { frame in rows[((frame - frames.lowerBound) * bands)..<((frame - frames.lowerBound + 1) * bands)] },
                                           samples: samples, base: base, end: end)
             }
             features.append(eventFeatures)

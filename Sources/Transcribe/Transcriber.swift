@@ -56,6 +56,9 @@ public struct Transcriber: Sendable {
         self.settings = settings
     }
 
+    /// Labels of chord notes' sounds start here (above any cluster's), one per MIDI note.
+    static let chordNoteLabels = 1 << 30
+
     /// A transcription and what else a caller may want from the same passes.
     public struct Analysis: Sendable {
         public var transcription: Transcription
@@ -130,10 +133,25 @@ public struct Transcriber: Sendable {
         var splitEvents: [DetectedEvent] = [], splitFeatures: [EventFeatures] = [], splitLabels: [Int] = []
         for (index, clusters) in split.enumerated() {
             for (position, cluster) in clusters.enumerated() {
-                splitEvents.append(events[index])
-                // The pitch measured belongs to the whole; the split-off remainder's own pitch is unknown.
                 var own = features[index]
-                if position > 0 { own.pitch = nil }
+                if position > 0 {
+                    // The pitch measured belongs to the whole; the split-off remainder's own pitch is unknown.
+                    own.pitch = nil
+                    own.chord = []
+                } else if !own.chord.isEmpty {
+                    // A chord: one note per pitch, each note's sound known by its pitch (the same pitch in
+                    // another chord of the instrument is the same sound).
+                    for note in own.chord {
+                        var single = own
+                        single.pitch = PitchEstimate(frequency: note.frequency, confidence: 1)
+                        single.chord = []
+                        splitEvents.append(events[index])
+                        splitFeatures.append(single)
+                        splitLabels.append(Self.chordNoteLabels + Int(note.midiPitch.rounded()))
+                    }
+                    continue
+                }
+                splitEvents.append(events[index])
                 splitFeatures.append(own)
                 splitLabels.append(cluster)
             }

@@ -40,3 +40,30 @@ import TestSupport
         #expect((try estimate(signal, onset: 0.3)?.confidence ?? 0) < 0.5)
     }
 }
+
+@Suite struct ChordTests {
+    @Test func aTriadGivesItsThreeNotes() throws {
+        var signal = Synth.silence(duration: 1)
+        for frequency in [261.63, 329.63, 392.0] { Synth.addTone(to: &signal, frequency: frequency, onsets: [0.3], length: 0.5) }
+        let estimator = try OnsetPitchEstimator(sampleRate: 44_100)
+        let notes = try #require(signal.withUnsafeBufferPointer { estimator.chord($0, base: 0, end: $0.count, onset: Int(0.3 * 44_100)) })
+        #expect(Set(notes.map { Int($0.midiPitch.rounded()) }) == [60, 64, 67])
+    }
+
+    @Test func aSingleNoteIsNoChord() throws {
+        var signal = Synth.silence(duration: 1)
+        Synth.addTone(to: &signal, frequency: 440, onsets: [0.3], length: 0.5)
+        let estimator = try OnsetPitchEstimator(sampleRate: 44_100)
+        #expect(signal.withUnsafeBufferPointer { estimator.chord($0, base: 0, end: $0.count, onset: Int(0.3 * 44_100)) } == nil)
+    }
+
+    @Test func chordsBecomeOneNotePerPitch() throws {
+        // Two different triads sharing E4, each twice: the notes are sounds by pitch, E4 one sound.
+        var signal = Synth.silence(duration: 4.2)
+        for frequency in [261.63, 329.63, 392.0] { Synth.addTone(to: &signal, frequency: frequency, onsets: [0.2, 2.2], length: 0.8) }
+        for frequency in [220.0, 261.63, 329.63] { Synth.addTone(to: &signal, frequency: frequency, onsets: [1.2, 3.2], length: 0.8) }
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: 44_100)
+        #expect(transcription.events.count == 12)
+        #expect(Set(transcription.sounds.map(\.midiNote)) == [57, 60, 64, 67])
+    }
+}

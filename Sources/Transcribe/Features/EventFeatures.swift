@@ -66,6 +66,8 @@ public struct AttackPatch: Sendable, Equatable {
 public struct EventFeatures: Sendable, Equatable {
     public var patch: AttackPatch
     public var pitch: PitchEstimate?
+    /// The notes of a chord starting at the event (two or more), when the event has no single clear pitch.
+    public var chord: [PitchEstimate] = []
 
     /// Whether the event is clearly pitched.
     public func isVoiced(minimumConfidence: Double) -> Bool { (pitch?.confidence ?? 0) >= minimumConfidence }
@@ -82,6 +84,8 @@ public struct FeatureSettings: Sendable, Equatable {
     /// The background subtracted from the attack is the spectrum this long before the onset (the window's
     /// half-length, so the attack itself is not in it).
     public var backgroundLead = 0.03
+    /// An event whose single pitch is less clear than this is tried as a chord.
+    public var clearPitchConfidence = 0.8
 
     public init() {}
 }
@@ -126,17 +130,17 @@ public final class FeatureExtractor {
 
     /// The features and attack level (dB) of `event`.
     /// - Parameters:
-    ///   - row: log-mel row of a frame within `frames(of:frameCount:)`.
+    ///   - linearRow: the mel magnitudes (linear) of a frame within `frames(of:frameCount:)`.
     ///   - samples: a window holding `samples(of:)` that lies within the file; its first element is absolute
     ///     sample `base`. `end` is the file's length in samples.
-    public func features(of event: DetectedEvent, frameCount: Int, row: (Int) -> ArraySlice<Float>,
+    public func features(of event: DetectedEvent, frameCount: Int, linearRow: (Int) -> ArraySlice<Float>,
                          samples: UnsafeBufferPointer<Float>, base: Int, end: Int) -> (features: EventFeatures, level: Double) {
         let floor = Float(-settings.dynamicRange)
         // The background: linear band magnitudes just before the onset, removed from every block.
         var background = [Float](repeating: 0, count: bands)
         let backgroundFrame = event.startFrame - leadFrames
         if backgroundFrame >= 0 {
-            for (b, v) in row(backgroundFrame).enumerated() { background[b] = pow(10, v) - 1 }
+            for (b, v) in linearRow(backgroundFrame).enumerated() { background[b] = v }
         }
         var values = [Float](repeating: 0, count: blockCount * bands)
         var present = [Bool](repeating: false, count: blockCount)
@@ -149,7 +153,7 @@ public final class FeatureExtractor {
             let frames = max(first + 1, last)
             let offset = block * bands
             for frame in first..<frames {
-                for (b, v) in row(frame).enumerated() { values[offset + b] += pow(10, v) - 1 }
+                for (b, v) in linearRow(frame).enumerated() { values[offset + b] += v }
             }
             // Mean linear magnitude minus the background, then dB.
             let count = Float(frames - first)
@@ -163,7 +167,12 @@ public final class FeatureExtractor {
         }
         let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
         let onset = onsetSample(event)
-        return (EventFeatures(patch: patch, pitch: pitch.estimate(samples, base: base, end: end, onset: onset)),
+        let single = pitch.estimate(samples, base: base, end: end, onset: onset)
+        var chord: [PitchEstimate] = []
+        if (single?.confidence ?? 0) < settings.clearPitchConfidence {
+            chord = pitch.chord(samples, base: base, end: end, onset: onset) ?? []
+        }
+        return (EventFeatures(patch: patch, pitch: single, chord: chord),
                 level(samples, base: base, end: end, from: onset))
     }
 
@@ -189,7 +198,8 @@ public final class FeatureExtractor {
                                              bandCount: spectrogram.bandCount, settings: settings)
         return samples.withUnsafeBufferPointer { signal in
             events.indices.map { index in
-                let (features, level) = extractor.features(of: events[index], frameCount: spectrogram.frameCount, row: spectrogram.row,
+                let (features, level) = extractor.features(of: events[index], frameCount: spectrogram.frameCount,
+                                                           linearRow: { ArraySlice(spectrogram.row($0).map { pow(10, $0) - 1 }) },
                                                            samples: signal, base: 0, end: signal.count)
                 events[index].level = level
                 return features

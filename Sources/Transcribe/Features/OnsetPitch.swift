@@ -104,9 +104,48 @@ public final class OnsetPitchEstimator {
     ///   - samples: a window holding `samples(around: onset)` within the file; its first element is sample `base`.
     ///   - end: the file's length in samples (samples outside `0..<end` are silence).
     public func estimate(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> PitchEstimate? {
+        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        let (f0, _) = strongest()
+        return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
+    }
+
+    /// A chord's further notes need at least this share of the first note's salience.
+    public static let chordSalienceShare: Float = 0.5
+    /// Together a chord's notes must hold at least this share of the increase's energy on their harmonics, above what
+    /// as many cleared bins would hold by chance.
+    public static let chordExplainedShare: Float = 0.9
+    /// At most this many notes in a chord.
+    public static let maximumChordNotes = 4
+
+    /// The notes of a chord starting at `onset`, strongest first, or nil when the increase is not a chord: each
+    /// note's harmonics are removed before the next is sought, and the notes together must explain the increase.
+    public func chord(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> [PitchEstimate]? {
+        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        let total = increase.reduce(0) { $0 + $1 * $1 }
+        var notes: [PitchEstimate] = []
+        var firstSalience: Float = 0
+        while notes.count < Self.maximumChordNotes {
+            let (f0, salience) = strongest()
+            let pitch = PitchEstimate(frequency: f0, confidence: 0)
+            if notes.isEmpty { firstSalience = salience }
+            guard salience >= Self.chordSalienceShare * firstSalience, salience > 0,
+                  !notes.contains(where: { abs($0.midiPitch - pitch.midiPitch) < 1 }) else { break }
+            notes.append(pitch)
+            removeHarmonics(of: f0)
+        }
+        let left = increase.reduce(0) { $0 + $1 * $1 }
+        // Above chance: harmonics of low notes clear most bins, so noise would look explained.
+        let cleared = Float(increase.count { $0 == 0 }) / Float(increase.count)
+        let explained = cleared < 1 ? (1 - left / total - cleared) / (1 - cleared) : 0
+        guard notes.count >= 2, explained >= Self.chordExplainedShare else { return nil }
+        return notes.map { PitchEstimate(frequency: $0.frequency, confidence: Double(explained)) }
+    }
+
+    /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
+    private func prepare(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> Bool {
         let size = fft.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
-        guard postStart + size / 2 < end else { return nil }
+        guard postStart + size / 2 < end else { return false }
         magnitude(samples, base: base, end: end, start: postStart, into: &post)
         magnitude(samples, base: base, end: end, start: onset - size, into: &pre)
         var total: Float = 0
@@ -114,15 +153,27 @@ public final class OnsetPitchEstimator {
             increase[k] = max(0, post[k] - pre[k])
             total += increase[k] * increase[k]
         }
-        guard total > 1e-6 else { return nil }
+        return total > 1e-6
+    }
 
+    /// The candidate of greatest salience, refined, and its salience.
+    private func strongest() -> (frequency: Double, salience: Float) {
         var best = (salience: Float(-1), candidate: 0)
         for candidate in candidates.indices {
             let s = salience(candidate)
             if s > best.salience { best = (s, candidate) }
         }
-        let f0 = refine(candidates[best.candidate])
-        return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: total))
+        return (refine(candidates[best.candidate]), best.salience)
+    }
+
+    /// Clears the increase within two bins of each harmonic of `f0`.
+    private func removeHarmonics(of f0: Double) {
+        var h = 1.0
+        while f0 * h < sampleRate / 2 {
+            let centre = Int((f0 * h / binHz).rounded())
+            for k in max(0, centre - 2)...min(increase.count - 1, centre + 2) { increase[k] = 0 }
+            h += 1
+        }
     }
 
     /// Sum over the candidate's harmonics of the largest weighted increase within half a semitone of each: each bin

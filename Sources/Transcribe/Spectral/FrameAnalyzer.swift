@@ -50,9 +50,10 @@ public final class FrameAnalyzer {
     ///     samples that lie within `0..<end`.
     ///   - leading, trailing: the values standing for samples before the start and from `end` on.
     ///   - end: the number of samples in the file.
+    ///   - logarithmic: false to leave the mel magnitudes linear in `row`.
     @discardableResult
     public func analyse(frame index: Int, samples: UnsafeBufferPointer<Float>, base: Int, leading: Float, trailing: Float, end: Int,
-                        into row: UnsafeMutableBufferPointer<Float>) -> Float {
+                        into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
         let start = firstSample(ofFrame: index)
         frame.withUnsafeMutableBufferPointer { frame in
             window.withUnsafeBufferPointer { window in
@@ -83,7 +84,7 @@ public final class FrameAnalyzer {
         var linearSum: Float = 0
         for b in 0..<bandCount {
             linearSum += row[b]
-            row[b] = log10(1 + row[b])
+            if logarithmic { row[b] = log10(1 + row[b]) }
         }
         return linearSum
     }
