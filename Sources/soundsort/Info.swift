@@ -14,7 +14,7 @@ struct Info: ParsableCommand {
 
     func run() throws {
         if InputKind(path: file) == .midi {
-            describe(try readMIDI(file))
+            describe(try MIDIFile(path: file))
         } else {
             describe(try readAudio(file))
         }
@@ -79,8 +79,6 @@ func readAudio(_ path: String) throws -> AudioSummary {
                         channelCount: audio.channelCount, frameCount: frames, peak: peak,
                         rms: Float((sumOfSquares / Double(frames)).squareRoot()), nonFiniteSamples: audio.nonFiniteSampleCount)
 }
-
-func readMIDI(_ path: String) throws -> MIDIFile { try MIDIFile(path: path) }
 
 /// Whether a path names a MIDI file (by its first bytes, else its extension) or, by default, audio.
 enum InputKind {

@@ -36,9 +36,6 @@ public struct Spectrogram: Sendable {
     /// Time of frame `index`, in seconds.
     public func time(ofFrame index: Int) -> Double { Double(index) * frameDuration }
 
-    /// Frame nearest to `seconds`.
-    public func frame(at seconds: Double) -> Int { Int((seconds / frameDuration).rounded()) }
-
     /// Row `frame` of the spectrogram.
     @inline(__always)
     public func row(_ frame: Int) -> ArraySlice<Float> { values[(frame * bandCount)..<((frame + 1) * bandCount)] }
