@@ -8,8 +8,8 @@ public struct ScoreOptions: Sendable, Equatable, Codable {
     public var eventMergeGap: Double = 0.03
     public var referenceLabel: LabelMode = .programPitch
     public var estimateLabel: LabelMode = .track
-    /// How many times the matching and the label mapping are refined against each other, at most.
-    public var maximumRefinements = 8
+    /// How many times the matching and the label mapping are refined against each other, at most, per start.
+    public var maximumRefinements = 16
 
     public init(window: Double = 0.05, referenceLabel: LabelMode = .programPitch, estimateLabel: LabelMode = .track) {
         self.window = window
@@ -69,36 +69,18 @@ public struct UnmatchedSound: Sendable, Equatable, Codable {
 ///
 /// The matching rule: a maximum one-to-one matching of onsets within `window` (as mir_eval's `match_events`).
 /// Where several exist (notes of one file starting within a window of each other: chords, kick + hat), the one
-/// that agrees best with the label mapping is chosen: map estimated labels to reference labels by the Hungarian
-/// algorithm over the unambiguous pairs (a reference and an estimated onset alone in their window; if there are
-/// none, over any maximum matching), ties going to the mapping whose agreeing pairs are closest in time; among maximum matchings take one that maximises the
-/// pairs agreeing with that mapping, then pairs of equal pitch, then closeness in time (by a thousandth, closeness
-/// in pitch); repeat until the matching
-/// no longer changes. Where no two notes of a file start within a window of each other the matching is unique.
+/// that agrees best with a one-to-one map of estimated to reference labels is chosen, together with that map;
+/// equal pitch, then closeness in time, only break the ties left (see `bestLabelledMatching`). A perfect
+/// transcription therefore scores 1 whatever its note numbers, channels and track order. Where no two notes of a
+/// file start within a window of each other the matching is unique and the figures are mir_eval's and scikit-learn's.
 public func score(estimate: NoteList, reference: NoteList, options: ScoreOptions = ScoreOptions()) -> Scores {
     let ref = reference.notes, est = estimate.notes
     let refLabels = ref.map(options.referenceLabel.label(of:))
     let estLabels = est.map(options.estimateLabel.label(of:))
     let refOnsets = ref.map(\.onset), estOnsets = est.map(\.onset)
-
-    let closeness = { (pair: MatchedPair) in 1 - min(abs(ref[pair.reference].onset - est[pair.estimate].onset) / options.window, 1) }
-    // Seed the label mapping with the unambiguous pairs (one reference and one estimated onset alone in their
-    // window), else with a first maximum matching; then alternate matching and mapping until stable.
-    let firstMatching = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
-        preference(ref[r], est[e], agrees: false, window: options.window)
-    }
-    let unambiguous = unambiguousPairs(reference: refOnsets, estimate: estOnsets, window: options.window)
-    var mapping = labelMapping(pairs: unambiguous.isEmpty ? firstMatching : unambiguous, referenceLabels: refLabels,
-                               estimateLabels: estLabels, closeness: closeness)  // estimate label → reference label
-    var pairs: [MatchedPair] = []
-    for _ in 0..<options.maximumRefinements {
-        let refined = matchOnsets(reference: refOnsets, estimate: estOnsets, window: options.window) { r, e in
-            preference(ref[r], est[e], agrees: mapping[estLabels[e]] == refLabels[r], window: options.window)
-        }
-        if refined == pairs { break }
-        pairs = refined
-        mapping = labelMapping(pairs: pairs, referenceLabels: refLabels, estimateLabels: estLabels, closeness: closeness)
-    }
+    let chosen = bestLabelledMatching(reference: ref, estimate: est, referenceLabels: refLabels, estimateLabels: estLabels,
+                                      window: options.window, maximumRefinements: options.maximumRefinements)
+    let pairs = chosen.pairs, mapping = chosen.mapping
 
     let correct = pairs.count { mapping[estLabels[$0.estimate]] == refLabels[$0.reference] }
     let refSoundCount = Set(refLabels).count, estSoundCount = Set(estLabels).count
@@ -129,36 +111,6 @@ func unambiguousPairs(reference: [Double], estimate: [Double], window: Double) -
               isHit(reference[component.reference[0]], estimate[component.estimate[0]], window) else { return nil }
         return MatchedPair(reference: component.reference[0], estimate: component.estimate[0])
     }
-}
-
-/// How much a candidate pair is preferred among equally large matchings.
-private func preference(_ reference: Note, _ estimate: Note, agrees: Bool, window: Double) -> PairPreference {
-    let closeness = 1 - min(abs(reference.onset - estimate.onset) / window, 1)
-    let pitchCloseness = 1 / Double(1 + abs(reference.pitch - estimate.pitch))
-    return PairPreference(agrees: agrees, samePitch: reference.pitch == estimate.pitch, nearness: 0.999 * closeness + 0.001 * pitchCloseness)
-}
-
-/// One-to-one assignment of estimated labels to reference labels maximising the matched pairs that agree.
-///
-/// Among assignments with as many agreeing pairs, the one whose agreeing pairs are closest in time wins
-/// (`closeness` in 0…1 per pair; their total, scaled below one pair, is the secondary term).
-func labelMapping(pairs: [MatchedPair], referenceLabels: [SoundLabel], estimateLabels: [SoundLabel],
-                  closeness: (MatchedPair) -> Double) -> [SoundLabel: SoundLabel] {
-    let refSet = Array(Set(pairs.map { referenceLabels[$0.reference] })).sorted()
-    let estSet = Array(Set(pairs.map { estimateLabels[$0.estimate] })).sorted()
-    guard !refSet.isEmpty, !estSet.isEmpty else { return [:] }
-    let refIndex = Dictionary(uniqueKeysWithValues: refSet.enumerated().map { ($1, $0) })
-    let estIndex = Dictionary(uniqueKeysWithValues: estSet.enumerated().map { ($1, $0) })
-    var cost = [Double](repeating: 0, count: estSet.count * refSet.count)
-    let secondaryScale = 1 / Double(pairs.count + 1)
-    for pair in pairs {
-        cost[estIndex[estimateLabels[pair.estimate]]! * refSet.count + refIndex[referenceLabels[pair.reference]]!] -= 1 + secondaryScale * closeness(pair)
-    }
-    var mapping: [SoundLabel: SoundLabel] = [:]
-    for (row, column) in minimumCostAssignment(rows: estSet.count, columns: refSet.count, cost: cost).enumerated() {
-        if let column, cost[row * refSet.count + column] <= -1 { mapping[estSet[row]] = refSet[column] }
-    }
-    return mapping
 }
 
 /// Each estimated track takes the majority instrument (drum flag, program) of its matched reference notes;
