@@ -6,137 +6,118 @@ import MIDIIO
 import SoundSortCore
 import Transcribe
 
-/// `corpus/manifest.json`: the cases, paths relative to the manifest's folder.
-struct CorpusManifest: Codable {
-    struct Case: Codable {
-        var name: String
-        var audio: String
-        var reference: String
-        var referenceLabel: LabelMode?
-        var soundfont: String?
-        var tests: String?
-    }
-    var cases: [Case]
-}
-
-/// One case's figures.
-struct CaseResult: Codable {
-    var name: String
-    var duration: Double
-    var seconds: Double
-    var realTimeFactor: Double { seconds > 0 ? duration / seconds : 0 }
-    var noteOnsetF: Double
-    var eventOnsetF: Double
-    var adjustedRandIndex: Double
-    var vMeasure: Double
-    var mappedF: Double
-    var soundsFound: Int
-    var referenceSounds: Int
-    var events: Int
-    var referenceNotes: Int
-}
-
-/// The figures the baseline guards, averaged over the cases.
-struct BenchMeans: Codable, Equatable {
-    var noteOnsetF: Double
-    var eventOnsetF: Double
-    var adjustedRandIndex: Double
-    var vMeasure: Double
-    var mappedF: Double
-
-    init(_ results: [CaseResult]) {
-        let n = Double(max(results.count, 1))
-        noteOnsetF = results.reduce(0) { $0 + $1.noteOnsetF } / n
-        eventOnsetF = results.reduce(0) { $0 + $1.eventOnsetF } / n
-        adjustedRandIndex = results.reduce(0) { $0 + $1.adjustedRandIndex } / n
-        vMeasure = results.reduce(0) { $0 + $1.vMeasure } / n
-        mappedF = results.reduce(0) { $0 + $1.mappedF } / n
-    }
-
-    var named: [(String, Double)] {
-        [("noteOnsetF", noteOnsetF), ("eventOnsetF", eventOnsetF), ("adjustedRandIndex", adjustedRandIndex),
-         ("vMeasure", vMeasure), ("mappedF", mappedF)]
-    }
-}
-
-/// `corpus/baseline.json`: the means a change must not fall below by more than `tolerance`.
-struct Baseline: Codable {
-    var means: BenchMeans
-    var tolerance: Double
-}
-
-struct BenchReport: Codable {
-    var cases: [CaseResult]
-    var means: BenchMeans
-    var totalAudioSeconds: Double
-    var totalTranscriptionSeconds: Double
-}
-
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Transcribes every corpus case, scores it against its reference, and checks the means against the baseline."
+        abstract: "Transcribes every case of a folder, scores it against its reference, and shows what changed against the baseline.",
+        discussion: """
+        A case is an audio file (.wav .flac .aiff .aif .ogg .mp3 .opus) and the MIDI file of the same name (.mid, else \
+        .midi) in FOLDER, run in name order; audio without a MIDI file is named in a warning and skipped. When \
+        FOLDER/manifest.json exists, its cases are run instead (with each case's reference label mode).
+
+        After the table, every figure of a case that moved by more than 0.0005 since the baseline is listed, with the \
+        cases new or missing since then. The run exits with status 3 when one of the five means (note F, event F, ARI, \
+        V, mapped F) falls below the baseline's by more than its tolerance; order contiguity and the sound counts are \
+        shown and compared per case but never fail the run.
+
+        --compare A.json B.json lists the same changes, and the change of every mean, between two saved --json \
+        reports (or baselines), without transcribing anything.
+        """
     )
 
-    @Argument(help: "The corpus folder (holding manifest.json).")
-    var corpus: String = "corpus"
+    @Argument(help: ArgumentHelp("A folder of audio + MIDI pairs, or holding manifest.json (default: corpus).", valueName: "folder"))
+    var corpus: String?
 
     @OptionGroup var analysis: AnalysisOptions
 
     @Option(help: "Largest onset difference that counts as a match, in seconds (0.001…1).")
     var window: Double = 0.05
 
-    @Option(help: "Also write every figure as JSON to this file.")
+    @Option(help: "Also write every figure, per case and mean, as JSON to this file (for a later --compare).")
     var json: String?
 
-    @Option(help: "The baseline to compare with (default: CORPUS/baseline.json).")
+    @Option(help: "The baseline to compare with (default: FOLDER/baseline.json).")
     var baseline: String?
 
-    @Flag(help: "Write the current means as the new baseline instead of comparing.")
+    @Flag(help: "Write the current means and per-case figures as the new baseline instead of checking them.")
     var updateBaseline = false
 
-    @Option(help: "Largest fall of a mean below the baseline that still passes, when writing a new baseline (0…1).")
+    @Option(help: "Largest fall of a gated mean below the baseline that still passes, when writing a new baseline (0…1).")
     var tolerance: Double = 0.02
+
+    @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Two saved --json reports (or baselines), earlier then later, to compare instead of running a folder.",
+                               valueName: "report.json"))
+    var compare: [String] = []
 
     func validate() throws {
         try validateRange("--window", window, 0.001...1, unit: " seconds")
         try validateRange("--tolerance", tolerance, 0...1)
+        guard !compare.isEmpty else { return }
+        guard compare.count == 2 else {
+            throw ValidationError("--compare takes two files, the earlier and the later report, not \(compare.count)")
+        }
+        if let corpus { throw ValidationError("--compare reads two saved reports; it takes no folder (got \(corpus))") }
+        if updateBaseline { throw ValidationError("--compare cannot be combined with --update-baseline") }
+        if json != nil { throw ValidationError("--compare cannot be combined with --json") }
+        if baseline != nil { throw ValidationError("--compare cannot be combined with --baseline") }
     }
 
     func run() throws {
-        let folder = URL(fileURLWithPath: corpus)
-        let manifestPath = folder.appendingPathComponent("manifest.json").path
-        guard let data = FileManager.default.contents(atPath: manifestPath) else {
-            throw CommandFailure(path: manifestPath, reason: "cannot read the corpus manifest")
-        }
-        let manifest: CorpusManifest
-        do { manifest = try JSONDecoder().decode(CorpusManifest.self, from: data) } catch {
-            throw CommandFailure(path: manifestPath, reason: "not a valid manifest: \(error)")
-        }
-        guard !manifest.cases.isEmpty else { throw CommandFailure(path: manifestPath, reason: "the manifest lists no cases") }
+        if compare.count == 2 { return try runComparison(from: compare[0], to: compare[1]) }
+        let folder = corpus ?? "corpus"
+        let found = try BenchCases.load(folder: folder)
+        for warning in found.warnings { FileHandle.standardError.write(Data("soundsort: \(folder): warning: \(warning)\n".utf8)) }
+        let baselinePath = baseline ?? URL(fileURLWithPath: folder).appendingPathComponent("baseline.json").path
+        // Refused before the long part, not after it.
+        let inputs = found.cases.flatMap { [$0.audioPath, $0.referencePath] }
+        if let json { try refuseOverwritingInputs(json, inputs: inputs + [baselinePath]) }
+        if updateBaseline { try refuseOverwritingInputs(baselinePath, inputs: inputs) }
+
         let transcriber = try Transcriber(settings: analysis.settings)
-        let results = try runCases(manifest.cases, in: folder, transcriber: transcriber)
-        let report = BenchReport(cases: results, means: BenchMeans(results), totalAudioSeconds: results.reduce(0) { $0 + $1.duration },
+        let results = try runCases(found.cases, transcriber: transcriber)
+        let report = BenchReport(cases: results, means: BenchMeans(results.map(\.figures)),
+                                 totalAudioSeconds: results.reduce(0) { $0 + $1.duration },
                                  totalTranscriptionSeconds: results.reduce(0) { $0 + $1.seconds })
         print(BenchTable.text(report), terminator: "")
         if let json { try writeJSON(report, to: json) }
-
-        let baselinePath = baseline ?? folder.appendingPathComponent("baseline.json").path
         if updateBaseline {
-            try writeJSON(Baseline(means: report.means, tolerance: tolerance), to: baselinePath)
-            print("baseline written to \(baselinePath)")
-            return
+            try writeBaseline(report, to: baselinePath)
+        } else {
+            try check(report, against: baselinePath)
         }
-        guard let baselineData = FileManager.default.contents(atPath: baselinePath) else {
-            print("no baseline at \(baselinePath); run with --update-baseline to create one")
+    }
+
+    /// Writes the means and per-case figures as the baseline, after listing what that changes.
+    private func writeBaseline(_ report: BenchReport, to path: String) throws {
+        let figures = report.cases.map(\.figures)
+        // An old baseline that cannot be read is said so, and replaced all the same: that is what was asked.
+        if let data = FileManager.default.contents(atPath: path) {
+            do {
+                let old = try JSONDecoder().decode(Baseline.self, from: data)
+                print(BenchChanges.report(before: old.cases, after: figures, from: path, to: "this run"), terminator: "")
+            } catch {
+                print("changes from \(path) to this run: not a valid baseline (\(briefDescription(of: error))); replacing it")
+            }
+        }
+        try writeJSON(Baseline(means: report.means, tolerance: tolerance, cases: figures), to: path)
+        print("baseline written to \(path)")
+    }
+
+    /// Lists what changed case by case since the baseline, then fails (status 3) when a gated mean fell by more than
+    /// the baseline's tolerance. No baseline is no check, said so.
+    private func check(_ report: BenchReport, against path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            print("no baseline at \(path); run with --update-baseline to create one")
             return
         }
         let reference: Baseline
-        do { reference = try JSONDecoder().decode(Baseline.self, from: baselineData) } catch {
-            throw CommandFailure(path: baselinePath, reason: "not a valid baseline: \(error)")
+        do { reference = try JSONDecoder().decode(Baseline.self, from: data) } catch {
+            throw CommandFailure(path: path, reason: "not a valid baseline: \(briefDescription(of: error))")
         }
+        print(BenchChanges.report(before: reference.cases, after: report.cases.map(\.figures), from: path, to: "this run"), terminator: "")
         let falls = zip(report.means.named, reference.means.named).filter { $0.1 - $1.1 < -reference.tolerance - 1e-12 }
         if falls.isEmpty {
-            print("baseline: every mean within \(reference.tolerance) of \(baselinePath)")
+            print("baseline: every mean within \(reference.tolerance) of \(path)")
         } else {
             for (now, before) in falls {
                 print(String(format: "baseline: %@ fell from %.3f to %.3f (tolerance %.3f)", now.0, before.1, now.1, reference.tolerance))
@@ -145,15 +126,24 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Transcribes and scores the cases, two at a time (one per core).
-    private func runCases(_ cases: [CorpusManifest.Case], in folder: URL, transcriber: Transcriber) throws -> [CaseResult] {
+    /// `--compare`: the changes case by case and of every mean between two saved runs; nothing is transcribed.
+    private func runComparison(from earlierPath: String, to laterPath: String) throws {
+        let earlier = try SavedBench(path: earlierPath), later = try SavedBench(path: laterPath)
+        print(BenchChanges.report(before: earlier.cases, after: later.cases, from: earlierPath, to: laterPath), terminator: "")
+        print(BenchChanges.meansReport(before: earlier.means, after: later.means), terminator: "")
+    }
+
+    /// Transcribes and scores the cases, two at a time (one per core); results in the order of `cases`.
+    private func runCases(_ cases: [BenchCase], transcriber: Transcriber) throws -> [CaseResult] {
         let collected = Collected(count: cases.count)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("soundsort-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         DispatchQueue.concurrentPerform(iterations: cases.count) { index in
             do {
-                collected.store(try runCase(cases[index], in: folder, transcriber: transcriber, scratch: scratch), at: index)
+                // Named by index: a case name comes from a file or a manifest and need not be a safe file name.
+                let midiPath = scratch.appendingPathComponent("case-\(index).mid").path
+                collected.store(try runCase(cases[index], transcriber: transcriber, scratchMIDI: midiPath), at: index)
             } catch {
                 collected.fail(error)
             }
@@ -170,52 +160,32 @@ struct Bench: ParsableCommand {
         init(count: Int) { slots = [CaseResult?](repeating: nil, count: count) }
         func store(_ result: CaseResult, at index: Int) { lock.withLock { slots[index] = result } }
         func fail(_ error: Error) { lock.withLock { failure = failure ?? error } }
+        /// Every slot is filled when no worker failed.
         func results() throws -> [CaseResult] {
             try lock.withLock {
                 if let failure { throw failure }
-                return slots.map { $0! }
+                return slots.compactMap { $0 }
             }
         }
     }
 
-    private func runCase(_ item: CorpusManifest.Case, in folder: URL, transcriber: Transcriber, scratch: URL) throws -> CaseResult {
-        let audioPath = resolve(item.audio, in: folder), referencePath = resolve(item.reference, in: folder)
+    private func runCase(_ item: BenchCase, transcriber: Transcriber, scratchMIDI midiPath: String) throws -> CaseResult {
         let clock = ContinuousClock()
-        var transcription: Transcription!
-        let elapsed = try clock.measure { transcription = try transcriber.transcribe(path: audioPath) }
+        let start = clock.now
+        let transcription = try transcriber.transcribe(path: item.audioPath)
+        let elapsed = clock.now - start
         // Scored through a real MIDI file, exactly as a user would score the output.
-        let midiPath = scratch.appendingPathComponent("\(item.name).mid").path
         try MIDISong(transcription: transcription).write(to: midiPath)
         let estimate = try MIDIFile(path: midiPath).notes
-        let reference = try MIDIFile(path: referencePath).notes
+        let reference = try MIDIFile(path: item.referencePath).notes
         let scores = Eval.score(estimate: estimate, reference: reference,
-                                options: ScoreOptions(window: window, referenceLabel: item.referenceLabel ?? .programPitch, estimateLabel: .track))
-        return CaseResult(name: item.name, duration: transcription.duration,
+                                options: ScoreOptions(window: window, referenceLabel: item.referenceLabel, estimateLabel: .track))
+        let figures = CaseFigures(name: item.name, noteOnsetF: scores.noteOnset.fMeasure, eventOnsetF: scores.eventOnset.fMeasure,
+                                  adjustedRandIndex: scores.clustering.adjustedRandIndex, vMeasure: scores.clustering.vMeasure,
+                                  mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds,
+                                  referenceSounds: scores.referenceSounds, orderContiguity: scores.orderContiguity)
+        return CaseResult(figures: figures, duration: transcription.duration,
                           seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                          noteOnsetF: scores.noteOnset.fMeasure, eventOnsetF: scores.eventOnset.fMeasure,
-                          adjustedRandIndex: scores.clustering.adjustedRandIndex, vMeasure: scores.clustering.vMeasure,
-                          mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds, referenceSounds: scores.referenceSounds,
                           events: transcription.events.count, referenceNotes: reference.notes.count)
     }
-}
-
-/// A manifest path: absolute as written, else relative to the manifest's folder.
-private func resolve(_ path: String, in folder: URL) -> String {
-    path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path
-}
-
-enum BenchTable {
-    static func text(_ report: BenchReport) -> String {
-        var out = "| case | notes ref/found | note F | event F | ARI | V | mapped F | sounds found/ref | × real time |\n"
-        out += "|---|---|---|---|---|---|---|---|---|\n"
-        for r in report.cases {
-            out += "| \(r.name) | \(r.referenceNotes)/\(r.events) | \(f3(r.noteOnsetF)) | \(f3(r.eventOnsetF)) | \(f3(r.adjustedRandIndex)) | \(f3(r.vMeasure)) | \(f3(r.mappedF)) | \(r.soundsFound)/\(r.referenceSounds) | \(String(format: "%.0f", r.realTimeFactor)) |\n"
-        }
-        let m = report.means
-        let overall = report.totalTranscriptionSeconds > 0 ? report.totalAudioSeconds / report.totalTranscriptionSeconds : 0
-        out += "| **mean** | | **\(f3(m.noteOnsetF))** | **\(f3(m.eventOnsetF))** | **\(f3(m.adjustedRandIndex))** | **\(f3(m.vMeasure))** | **\(f3(m.mappedF))** | | **\(String(format: "%.0f", overall))** |\n"
-        return out
-    }
-
-    private static func f3(_ value: Double) -> String { String(format: "%.3f", value) }
 }

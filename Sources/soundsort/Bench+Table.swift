@@ -1,0 +1,23 @@
+import Foundation
+
+/// The bench table, in Markdown so that it can be pasted into the README as it is.
+enum BenchTable {
+    static func text(_ report: BenchReport) -> String {
+        var out = "| case | notes ref/found | note F | event F | ARI | V | mapped F | sounds found/ref | order contiguity | × real time |\n"
+        out += "|---|---|---|---|---|---|---|---|---|---|\n"
+        for r in report.cases {
+            let f = r.figures
+            out += "| \(f.name) | \(r.referenceNotes)/\(r.events) | \(f3(f.noteOnsetF)) | \(f3(f.eventOnsetF)) | \(f3(f.adjustedRandIndex)) "
+                + "| \(f3(f.vMeasure)) | \(f3(f.mappedF)) | \(f.soundsFound)/\(f.referenceSounds) | \(f3(f.orderContiguity)) "
+                + "| \(formatFixed(r.realTimeFactor, 0)) |\n"
+        }
+        let m = report.means
+        let overall = report.totalTranscriptionSeconds > 0 ? report.totalAudioSeconds / report.totalTranscriptionSeconds : 0
+        out += "| **mean** | | **\(f3(m.noteOnsetF))** | **\(f3(m.eventOnsetF))** | **\(f3(m.adjustedRandIndex))** | **\(f3(m.vMeasure))** "
+            + "| **\(f3(m.mappedF))** | | **\(f3(m.orderContiguity))** | **\(formatFixed(overall, 0))** |\n"
+        return out
+    }
+
+    /// Three decimals; "–" for a figure the case does not have.
+    private static func f3(_ value: Double?) -> String { value.map { formatFixed($0, 3) } ?? "–" }
+}
