@@ -56,9 +56,6 @@ public struct Transcriber: Sendable {
         self.settings = settings
     }
 
-    /// Labels of chord notes' sounds start here (above any cluster's), one per MIDI note.
-    static let chordNoteLabels = 1 << 30
-
     /// A transcription and what else a caller may want from the same passes.
     public struct Analysis: Sendable {
         public var transcription: Transcription
@@ -130,34 +127,11 @@ public struct Transcriber: Sendable {
         let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
         let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance)
             .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass)
-        var splitEvents: [DetectedEvent] = [], splitFeatures: [EventFeatures] = [], splitLabels: [Int] = []
-        for (index, clusters) in split.enumerated() {
-            for (position, cluster) in clusters.enumerated() {
-                var own = features[index]
-                if position > 0 {
-                    // The pitch measured belongs to the whole; the split-off remainder's own pitch is unknown.
-                    own.pitch = nil
-                    own.chord = []
-                } else if !own.chord.isEmpty {
-                    // A chord: one note per pitch, each note's sound known by its pitch (the same pitch in
-                    // another chord of the instrument is the same sound).
-                    for note in own.chord {
-                        var single = own
-                        single.pitch = PitchEstimate(frequency: note.frequency, confidence: 1)
-                        single.chord = []
-                        splitEvents.append(events[index])
-                        splitFeatures.append(single)
-                        splitLabels.append(Self.chordNoteLabels + Int(note.midiPitch.rounded()))
-                    }
-                    continue
-                }
-                splitEvents.append(events[index])
-                splitFeatures.append(own)
-                splitLabels.append(cluster)
-            }
-        }
+        let expanded = SimultaneousSounds(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
+                                          bandCentres: analyzer.filterbank.centerFrequencies)
+            .expand(events: events, features: features, split: split)
         progress(.ordering, 0)
-        let transcription = SoundBuilder(events: splitEvents, features: splitFeatures, labels: denseLabels(splitLabels), settings: settings)
+        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: denseLabels(expanded.labels), settings: settings)
             .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
         return Analysis(transcription: transcription, picture: pass.picture)
     }

@@ -68,6 +68,8 @@ public struct EventFeatures: Sendable, Equatable {
     public var pitch: PitchEstimate?
     /// The notes of a chord starting at the event (two or more), when the event has no single clear pitch.
     public var chord: [PitchEstimate] = []
+    /// What starts at the onset, taken apart into notes and an unexplained (percussive) part.
+    public var content: OnsetContent?
 
     /// Whether the event is clearly pitched.
     public func isVoiced(minimumConfidence: Double) -> Bool { (pitch?.confidence ?? 0) >= minimumConfidence }
@@ -172,7 +174,8 @@ public final class FeatureExtractor {
         if (single?.confidence ?? 0) < settings.clearPitchConfidence {
             chord = pitch.chord(samples, base: base, end: end, onset: onset) ?? []
         }
-        return (EventFeatures(patch: patch, pitch: single, chord: chord),
+        let content = pitch.content(samples, base: base, end: end, onset: onset)
+        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content),
                 level(samples, base: base, end: end, from: onset))
     }
 

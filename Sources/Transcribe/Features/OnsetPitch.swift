@@ -37,21 +37,21 @@ public final class OnsetPitchEstimator {
     /// from about C2 (65 Hz) up; lower notes need a longer window than short events allow.
     public static let windowDuration = 0.085
 
-    private let fft: RealFFT
-    private let window: [Float]
-    private var post: [Float]
-    private var pre: [Float]
-    private var increase: [Float]
-    private var frame: [Float]
-    private let binHz: Double
+    let fft: RealFFT
+    let window: [Float]
+    var post: [Float]
+    var pre: [Float]
+    var increase: [Float]
+    var frame: [Float]
+    let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
-    private let candidates: [Double]
-    private let tapStart: [Int]
-    private let tapBin: [Int32]
-    private let tapWeight: [Float]
+    let candidates: [Double]
+    let tapStart: [Int]
+    let tapBin: [Int32]
+    let tapWeight: [Float]
     /// Taps of one harmonic are contiguous; `harmonicEnd` closes each harmonic's run (the maximum is per harmonic).
-    private let harmonicEnd: [Int32]
+    let harmonicEnd: [Int32]
 
     /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
     public init(sampleRate: Double, windowSeconds: Double = OnsetPitchEstimator.windowDuration) throws(TranscribeError) {
@@ -142,7 +142,7 @@ public final class OnsetPitchEstimator {
     }
 
     /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
-    private func prepare(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> Bool {
+    func prepare(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> Bool {
         let size = fft.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
         guard postStart + size / 2 < end else { return false }
@@ -157,7 +157,7 @@ public final class OnsetPitchEstimator {
     }
 
     /// The candidate of greatest salience, refined, and its salience.
-    private func strongest() -> (frequency: Double, salience: Float) {
+    func strongest() -> (frequency: Double, salience: Float) {
         var best = (salience: Float(-1), candidate: 0)
         for candidate in candidates.indices {
             let s = salience(candidate)
@@ -167,7 +167,7 @@ public final class OnsetPitchEstimator {
     }
 
     /// Clears the increase within two bins of each harmonic of `f0`.
-    private func removeHarmonics(of f0: Double) {
+    func removeHarmonics(of f0: Double) {
         var h = 1.0
         while f0 * h < sampleRate / 2 {
             let centre = Int((f0 * h / binHz).rounded())
@@ -178,7 +178,7 @@ public final class OnsetPitchEstimator {
 
     /// Sum over the candidate's harmonics of the largest weighted increase within half a semitone of each: each bin
     /// is weighed by the harmonic's weight and its closeness, so the salience peaks at the pitch.
-    private func salience(_ candidate: Int) -> Float {
+    func salience(_ candidate: Int) -> Float {
         var sum: Float = 0
         var fundamental: Float = -1
         var strongest: Float = 0
@@ -206,7 +206,7 @@ public final class OnsetPitchEstimator {
     }
 
     /// The frequency of the strongest of the first four harmonics, from its interpolated peak, divided by its number.
-    private func refine(_ f0: Double) -> Double {
+    func refine(_ f0: Double) -> Double {
         var best = (value: Float(-1), estimate: f0)
         for h in 1...4 {
             let f = f0 * Double(h)
@@ -226,7 +226,7 @@ public final class OnsetPitchEstimator {
     }
 
     /// Share of the increase's energy within two bins of the harmonics, above what a flat spectrum would give there.
-    private func harmonicity(_ f0: Double, total: Float) -> Double {
+    func harmonicity(_ f0: Double, total: Float) -> Double {
         let limit = min(Self.highestHarmonicFrequency, sampleRate / 2)
         let lastBin = min(increase.count - 1, Int(limit / binHz))
         let firstBin = max(0, Int(f0 / 2 / binHz))

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What starts at an onset, taken apart: the pitched notes, and how much of the new energy none of them holds
+/// (a drum hit starting with them).
+public struct OnsetContent: Sendable, Equatable {
+    /// Notes found over whatever else started, strongest first; `confidence` is the note's share of the peaked
+    /// (tonal) part of the increase.
+    public var notes: [PitchEstimate]
+    /// 0…1: energy of the increase left once every note's harmonics are cleared, per share of the spectrum left,
+    /// relative to the whole increase (about 1 when nothing is explained, 0 when the notes explain all).
+    public var residualShare: Double
+
+    public init(notes: [PitchEstimate], residualShare: Double) {
+        self.notes = notes
+        self.residualShare = residualShare
+    }
+}
+
+extension OnsetPitchEstimator {
+    /// A spectral peak stands out from its surroundings over this many Hz either side (the local median).
+    static let surroundingsHalfWidth = 70.0
+    /// A note's peaks rise this many times above their surroundings' median (about 12 dB)…
+    static let notePeakProminence: Float = 4
+    /// …and hold at least this share of what is left of the peaked part of the increase (in magnitude, so that a
+    /// loud bass does not hide the chord above it)…
+    static let noteTonalShare: Float = 0.25
+    /// …and this share of all of it.
+    static let noteShareOfAll: Float = 0.04
+    /// A note's harmonics must lie this many analysis bins apart at least, so that they are resolved.
+    static let minimumHarmonicSpacing = 6.0
+    /// At most this many notes are taken from one onset.
+    static let maximumOnsetNotes = 4
+
+    /// Takes apart the increase across `onset`: notes found on its peaked part (the increase above its local
+    /// median, where a drum's broadband energy does not reach), strongest first, each one's harmonics cleared
+    /// before the next is sought; then the share of energy no note explains.
+    /// - Parameters: as `estimate(_:base:end:onset:)`.
+    public func content(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> OnsetContent? {
+        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        let whole = increase
+        let total = whole.reduce(0) { $0 + $1 * $1 }
+        let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))
+        var peaked = [Float](repeating: 0, count: whole.count)
+        var surroundings = [Float](repeating: 0, count: whole.count)
+        var neighbourhood: [Float] = []
+        neighbourhood.reserveCapacity(2 * radius + 1)
+        // Notes are sought on harmonics below the harmonic limit only, so the peaked part is needed only there.
+        let lastBin = min(whole.count - 1, Int(min(Self.highestHarmonicFrequency, sampleRate / 2) / binHz) + radius)
+        for k in 0...lastBin {
+            neighbourhood.removeAll(keepingCapacity: true)
+            for j in max(0, k - radius)...min(whole.count - 1, k + radius) { neighbourhood.append(whole[j]) }
+            neighbourhood.sort()
+            surroundings[k] = neighbourhood[neighbourhood.count / 2]
+            peaked[k] = max(0, whole[k] - surroundings[k])
+        }
+        let peakedTotal = peaked.reduce(0, +)
+        guard peakedTotal > 0 else { return OnsetContent(notes: [], residualShare: 1) }
+
+        var notes: [PitchEstimate] = []
+        var residual = whole
+        increase = peaked
+        defer { increase = whole }
+        while notes.count < Self.maximumOnsetNotes {
+            let (f0, salience) = strongest()
+            guard salience > 0, f0 >= Self.minimumHarmonicSpacing * binHz,
+                  !notes.contains(where: { abs($0.midiPitch - 69 - 12 * log2(f0 / 440)) < 1 }) else { break }
+            let left = increase.reduce(0, +)
+            let (held, prominent) = harmonicEnergy(of: f0, peaked: increase, whole: whole, surroundings: surroundings)
+            guard held >= Self.noteTonalShare * left, held >= Self.noteShareOfAll * peakedTotal, prominent else { break }
+            notes.append(PitchEstimate(frequency: f0, confidence: Double(held / peakedTotal)))
+            subtractSmoothHarmonics(of: f0)
+            swap(&increase, &residual)
+            removeHarmonics(of: f0)
+            swap(&increase, &residual)
+        }
+        let left = residual.reduce(0) { $0 + $1 * $1 }
+        let kept = Float(residual.count { $0 != 0 }) / Float(max(1, residual.count))
+        let share = total > 0 && kept > 0 ? min(1, Double(left / total / kept)) : 0
+        return OnsetContent(notes: notes, residualShare: notes.isEmpty ? 1 : share)
+    }
+
+    /// Takes a note's harmonics out of the increase by spectral smoothness (Klapuri): each harmonic loses at most
+    /// the mean of its own and its neighbours' peaks, so a partial another note shares keeps what exceeds the
+    /// note's smooth envelope.
+    func subtractSmoothHarmonics(of f0: Double) {
+        var centres: [Int] = [], peaks: [Float] = []
+        var h = 1.0
+        while f0 * h < sampleRate / 2 {
+            let centre = Int((f0 * h / binHz).rounded())
+            guard centre + 2 < increase.count else { break }
+            centres.append(centre)
+            peaks.append((max(0, centre - 2)...(centre + 2)).map { increase[$0] }.max() ?? 0)
+            h += 1
+        }
+        for i in centres.indices where peaks[i] > 0 {
+            let neighbours = peaks[max(0, i - 1)...min(peaks.count - 1, i + 1)]
+            let smooth = neighbours.reduce(0, +) / Float(neighbours.count)
+            let keep = 1 - min(peaks[i], smooth) / peaks[i]
+            for k in max(0, centres[i] - 2)...(centres[i] + 2) { increase[k] *= keep }
+        }
+    }
+
+    /// Magnitude of `peaked` within two bins of the harmonics of `f0` (up to the harmonic limit), and whether its
+    /// strongest harmonic stands `notePeakProminence` times above its surroundings.
+    private func harmonicEnergy(of f0: Double, peaked: [Float], whole: [Float], surroundings: [Float]) -> (Float, Bool) {
+        var energy: Float = 0
+        var strongest = (value: Float(0), prominence: Float(0))
+        var h = 1.0
+        while f0 * h < min(Self.highestHarmonicFrequency, sampleRate / 2) {
+            let centre = Int((f0 * h / binHz).rounded())
+            for k in max(0, centre - 2)...min(peaked.count - 1, centre + 2) {
+                energy += peaked[k]
+                if whole[k] > strongest.value { strongest = (whole[k], whole[k] / max(surroundings[k], 1e-12)) }
+            }
+            h += 1
+        }
+        return (energy, strongest.prominence >= Self.notePeakProminence)
+    }
+}

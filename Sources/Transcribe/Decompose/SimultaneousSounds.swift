@@ -1,0 +1,194 @@
+import Foundation
+
+/// Turns every event into the sounds that start at it: a chord's notes, notes found over a drum hit, and the
+/// drum hit itself, each an event of its own with its own sound.
+///
+/// Pitched notes are known by their pitch: a note joins the first-pass sound of clearly pitched events at that pitch
+/// when there is one, else the sound of all such notes at that pitch. A drum hit that started with notes is compared
+/// with the unpitched sounds of the song only where the notes' harmonics are not (its patch there is the notes'), and
+/// joins the nearest within the merge threshold; hits that match none are grouped among themselves the same way.
+struct SimultaneousSounds {
+    /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
+    static let noteLabels = 1 << 30
+    /// Drum hits that match no sound of the song are numbered from here.
+    static let hitLabels = 1 << 29
+    /// An event that started with notes also holds a drum hit when at least this share of its new energy (per share
+    /// of the spectrum the notes leave) lies off the notes' harmonics.
+    static let residualForHit = 0.3
+    /// A note found beside notes already known must hold this share of the peaked increase.
+    static let extraNoteShare = 0.3
+    /// A hit is compared over at least this many bands that the notes leave free.
+    static let minimumFreeBands = 16
+
+    let threshold: Float
+    let voicedConfidence: Double
+    /// Centre frequency of each band of the attack patches, in Hz.
+    let bandCentres: [Double]
+
+    /// The first hit of a sound that no drum of the song matched.
+    struct Leader {
+        var label: Int
+        var patch: AttackPatch
+        var mask: [Bool]
+    }
+
+    struct Result {
+        var events: [DetectedEvent]
+        var features: [EventFeatures]
+        var labels: [Int]
+    }
+
+    /// - Parameters:
+    ///   - split: for each event, its clusters after compound splitting (the first is its own).
+    func expand(events: [DetectedEvent], features: [EventFeatures], split: [[Int]]) -> Result {
+        let own = split.map { $0[0] }
+        let pitchOfCluster = tonalClusterPitches(features: features, labels: own)
+        var clusterOfPitch: [Int: Int] = [:]
+        for (cluster, pitch) in pitchOfCluster.sorted(by: { $0.key < $1.key }) where clusterOfPitch[pitch] == nil {
+            clusterOfPitch[pitch] = cluster
+        }
+        let percussive = Set(own).subtracting(pitchOfCluster.keys)
+        // Drum sounds as heard alone: only events in which no note stood out make the templates.
+        let templates = Dictionary(grouping: own.indices.filter { percussive.contains(own[$0]) && (features[$0].content?.notes.isEmpty ?? true) },
+                                   by: { own[$0] })
+            .mapValues { AttackPatch.mean(of: $0.map { features[$0].patch }) }
+        let dictionary = templates.sorted { $0.key < $1.key }
+        var hitLeaders: [Leader] = []
+
+        var result = Result(events: [], features: [], labels: [])
+        func append(_ index: Int, _ feature: EventFeatures, _ label: Int) {
+            result.events.append(events[index])
+            result.features.append(feature)
+            result.labels.append(label)
+        }
+        func appendNote(_ index: Int, _ note: PitchEstimate) {
+            var single = features[index]
+            single.pitch = PitchEstimate(frequency: note.frequency, confidence: 1)
+            single.chord = []
+            let midi = Int(note.midiPitch.rounded())
+            append(index, single, clusterOfPitch[midi] ?? Self.noteLabels + midi)
+        }
+
+        for index in events.indices {
+            let feature = features[index]
+            let voiced = feature.isVoiced(minimumConfidence: voicedConfidence)
+            let known: [PitchEstimate] = voiced ? [feature.pitch!] : feature.chord
+            let found = (feature.content?.notes ?? []).filter { note in
+                !known.contains { abs($0.midiPitch - note.midiPitch) < 1 } && (known.isEmpty || note.confidence >= Self.extraNoteShare)
+            }
+            let hasHit = (feature.content?.residualShare ?? 0) >= Self.residualForHit
+            if split[index].count == 1, !found.isEmpty || (!known.isEmpty && hasHit) {
+                // Notes stand out of what started here (over a drum hit, or beside the notes already known).
+                let notes = known + found
+                for note in notes { appendNote(index, note) }
+                if hasHit {
+                    var hit = feature
+                    hit.pitch = nil
+                    hit.chord = []
+                    // Beside notes already clear on their own, only a drum the song plays alone too is believed
+                    // (a pluck's or a bow's noise is not a hit).
+                    let mask = harmonicMask(notes)
+                    if let label = hitLabel(hit.patch, mask: mask, own: own[index], percussive: percussive, dictionary: dictionary,
+                                            leaders: &hitLeaders, mayLead: known.isEmpty) {
+                        append(index, hit, label)
+                    }
+                }
+                continue
+            }
+            for (position, cluster) in split[index].enumerated() {
+                var part = feature
+                if position > 0 {
+                    // The pitch measured belongs to the whole; the split-off remainder's own pitch is unknown.
+                    part.pitch = nil
+                    part.chord = []
+                } else if !feature.chord.isEmpty {
+                    for note in feature.chord { appendNote(index, note) }
+                    continue
+                }
+                append(index, part, cluster)
+            }
+        }
+        return result
+    }
+
+    /// Rounded MIDI pitch of each first-pass cluster most of whose events are clearly pitched.
+    private func tonalClusterPitches(features: [EventFeatures], labels: [Int]) -> [Int: Int] {
+        var pitches: [Int: [Double]] = [:], sizes: [Int: Int] = [:]
+        for (index, label) in labels.enumerated() {
+            sizes[label, default: 0] += 1
+            if features[index].isVoiced(minimumConfidence: voicedConfidence), let pitch = features[index].pitch {
+                pitches[label, default: []].append(pitch.midiPitch)
+            }
+        }
+        var result: [Int: Int] = [:]
+        for (label, values) in pitches where values.count * 2 > sizes[label]! {
+            let sorted = values.sorted()
+            result[label] = Int(sorted[sorted.count / 2].rounded())
+        }
+        return result
+    }
+
+    /// Bands that a note's harmonics fall in (within half the spacing of the neighbouring band centres).
+    private func harmonicMask(_ notes: [PitchEstimate]) -> [Bool] {
+        var mask = [Bool](repeating: false, count: bandCentres.count)
+        guard let top = bandCentres.last else { return mask }
+        for note in notes {
+            var h = 1.0
+            while note.frequency * h <= top {
+                let f = note.frequency * h
+                for b in bandCentres.indices where !mask[b] {
+                    let below = b > 0 ? bandCentres[b - 1] : bandCentres[b] / 2
+                    let above = b + 1 < bandCentres.count ? bandCentres[b + 1] : bandCentres[b] * 2
+                    if f > (below + bandCentres[b]) / 2, f < (above + bandCentres[b]) / 2 { mask[b] = true }
+                }
+                h += 1
+            }
+        }
+        return mask
+    }
+
+    /// The sound of a drum hit: the nearest drum of the song within the threshold, else (when `leaders` is given)
+    /// (when `mayLead`) a sound shared with alike hits; nil when it is none of the song's drums and may not start a sound.
+    private func hitLabel(_ patch: AttackPatch, mask: [Bool], own: Int, percussive: Set<Int>,
+                          dictionary: [(key: Int, value: AttackPatch)], leaders: inout [Leader], mayLead: Bool) -> Int? {
+        if mask.count(where: { !$0 }) < Self.minimumFreeBands {
+            guard mayLead else { return nil }
+            return percussive.contains(own) ? own : Self.hitLabels + leaders.count
+        }
+        let nearest = dictionary.compactMap { entry in
+            maskedDifference(patch, entry.value, mask: mask).map { (entry.key, $0) }
+        }.min { ($0.1, $0.0) < ($1.1, $1.0) }
+        if let nearest, nearest.1 <= threshold { return nearest.0 }
+        guard mayLead else { return nil }
+        for leader in leaders {
+            let both = zip(mask, leader.mask).map { $0 || $1 }
+            if both.count(where: { !$0 }) >= Self.minimumFreeBands, let d = maskedDifference(patch, leader.patch, mask: both), d <= threshold {
+                return leader.label
+            }
+        }
+        let label = Self.hitLabels + leaders.count
+        leaders.append(Leader(label: label, patch: patch, mask: mask))
+        return label
+    }
+
+    /// Mean absolute dB difference over the blocks both patches have and the bands not masked, after removing the
+    /// mean offset (the hit's level relative to the notes is unknown); nil when they share nothing.
+    func maskedDifference(_ a: AttackPatch, _ b: AttackPatch, mask: [Bool]) -> Float? {
+        var sum: Float = 0, count = 0
+        for block in 0..<min(a.blocks, b.blocks) where a.present[block] && b.present[block] {
+            for band in 0..<a.bands where !mask[band] {
+                sum += a.values[block * a.bands + band] - b.values[block * b.bands + band]
+                count += 1
+            }
+        }
+        guard count > 0 else { return nil }
+        let offset = sum / Float(count)
+        var difference: Float = 0
+        for block in 0..<min(a.blocks, b.blocks) where a.present[block] && b.present[block] {
+            for band in 0..<a.bands where !mask[band] {
+                difference += abs(a.values[block * a.bands + band] - b.values[block * b.bands + band] - offset)
+            }
+        }
+        return difference / Float(count)
+    }
+}

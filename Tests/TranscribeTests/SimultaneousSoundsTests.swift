@@ -1,0 +1,73 @@
+import Foundation
+import SoundSortCore
+import Testing
+import TestSupport
+@testable import Transcribe
+
+/// Sounds that start on the same sample become an event each (issue "Simultaneous sounds").
+@Suite struct SimultaneousSoundsTests {
+    static let rate = 44_100.0
+
+    /// Events starting within 20 ms of `time`.
+    static func events(at time: Double, in transcription: Transcription) -> [Event] {
+        transcription.events.filter { abs($0.onset - time) < 0.02 }
+    }
+
+    @Test func aKickAndAToneOnTheSameSampleAreTwoEventsAndTheKickIsOneSound() throws {
+        // Kicks alone on the beats, a 220 Hz tone alone between, then kick + tone together on the same sample.
+        var signal = Synth.silence(duration: 9, sampleRate: Self.rate)
+        let alone = [0.2, 1.2, 2.2, 3.2], together = [5.0, 6.0, 7.0, 8.0]
+        Synth.addKick(to: &signal, onsets: alone + together)
+        Synth.addTone(to: &signal, frequency: 220, onsets: [0.7, 1.7, 2.7, 3.7] + together, length: 0.4,
+                      harmonics: [1, 0.6, 0.4, 0.3, 0.2, 0.1])
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        // The kick's own sound, from the kicks heard alone (a falling sine may read as a low pitch: it is still one sound).
+        let kickAlone = Set(alone.flatMap { Self.events(at: $0, in: transcription).map(\.sound) })
+        #expect(kickAlone.count == 1)
+        for time in together {
+            let found = Self.events(at: time, in: transcription)
+            #expect(found.count == 2, "at \(time) s: \(found.map { ($0.sound, $0.pitchHz ?? 0) })")
+            let tone = found.filter { abs(12 * log2(($0.pitchHz ?? 1) / 220)) < 0.25 }
+            #expect(tone.count == 1, "a 220 Hz event at \(time) s")
+            #expect(Set(found.map(\.sound)).subtracting(tone.map(\.sound)) == kickAlone, "the kick under the tone is the kick heard alone")
+        }
+    }
+
+    @Test func aThreeNoteChordOnAHatIsFourEvents() throws {
+        var signal = Synth.silence(duration: 7, sampleRate: Self.rate)
+        let alone = [0.25, 0.75, 1.25, 1.75], together = [3.0, 4.0, 5.0, 6.0]
+        Synth.addHat(to: &signal, onsets: alone + together)
+        for frequency in [261.63, 329.63, 392.0] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: together, length: 0.5, amplitude: 0.15)
+        }
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        for time in together {
+            let found = Self.events(at: time, in: transcription)
+            #expect(found.count == 4, "at \(time) s: \(found)")
+            let pitches = found.compactMap(\.pitchHz).map { Int((69 + 12 * log2($0 / 440)).rounded()) }.sorted()
+            #expect(pitches == [60, 64, 67])
+        }
+    }
+
+    @Test func notesStandOutOfADrumHitsNoise() throws {
+        // The onset content alone: a 330 Hz tone over a loud noise burst is found, and most energy is not its.
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addHat(to: &signal, onsets: [0.5], amplitude: 0.8, decay: 0.05)
+        Synth.addTone(to: &signal, frequency: 330, onsets: [0.5], length: 0.4, amplitude: 0.2)
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        let notes = try #require(content?.notes)
+        #expect(notes.count == 1)
+        #expect(abs(notes[0].midiPitch - (69 + 12 * log2(330.0 / 440))) < 0.25)
+        #expect((content?.residualShare ?? 0) > SimultaneousSounds.residualForHit)
+    }
+
+    @Test func aCleanToneLeavesNoHit() throws {
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addTone(to: &signal, frequency: 330, onsets: [0.5], length: 0.4)
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        #expect(content?.notes.count == 1)
+        #expect((content?.residualShare ?? 1) < SimultaneousSounds.residualForHit)
+    }
+}
