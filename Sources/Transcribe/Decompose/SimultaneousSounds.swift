@@ -17,6 +17,9 @@ struct SimultaneousSounds {
     static let residualForHit = 0.3
     /// A note found beside notes already known must hold this share of the peaked increase.
     static let extraNoteShare = 0.3
+    /// A hit under notes is compared over part of the spectrum, with the notes' leakage in it: it matches a drum of
+    /// the song up to this multiple of the merge threshold.
+    static let hitMatchFactor: Float = 1.5
     /// A hit is compared over at least this many bands that the notes leave free.
     static let minimumFreeBands = 16
 
@@ -77,6 +80,16 @@ struct SimultaneousSounds {
                 !known.contains { abs($0.midiPitch - note.midiPitch) < 1 } && (known.isEmpty || note.confidence >= Self.extraNoteShare)
             }
             let hasHit = (feature.content?.residualShare ?? 0) >= Self.residualForHit
+            if split[index].count == 2, !found.isEmpty, percussive.contains(split[index][0]) {
+                // The dictionary found a drum of the song in the event and something else beside it; where notes
+                // stand out, they are that something else.
+                for note in known + found { appendNote(index, note) }
+                var hit = feature
+                hit.pitch = nil
+                hit.chord = []
+                append(index, hit, split[index][0])
+                continue
+            }
             if split[index].count == 1, !found.isEmpty || (!known.isEmpty && hasHit) {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
                 let notes = known + found
@@ -158,7 +171,7 @@ struct SimultaneousSounds {
         let nearest = dictionary.compactMap { entry in
             maskedDifference(patch, entry.value, mask: mask).map { (entry.key, $0) }
         }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-        if let nearest, nearest.1 <= threshold { return nearest.0 }
+        if let nearest, nearest.1 <= Self.hitMatchFactor * threshold { return nearest.0 }
         guard mayLead else { return nil }
         for leader in leaders {
             let both = zip(mask, leader.mask).map { $0 || $1 }
