@@ -131,7 +131,9 @@ public struct Transcriber: Sendable {
                                           bandCentres: analyzer.filterbank.centerFrequencies)
             .expand(events: events, features: features, split: split)
         progress(.ordering, 0)
-        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: denseLabels(expanded.labels), settings: settings)
+        let refined = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+            .merge(features: expanded.features, labels: expanded.labels)
+        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: denseLabels(refined), settings: settings)
             .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
