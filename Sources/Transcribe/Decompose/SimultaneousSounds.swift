@@ -5,13 +5,12 @@ import Foundation
 ///
 /// Pitched notes are known by their pitch: a note joins the first-pass sound of clearly pitched events at that pitch
 /// when there is one, else the sound of all such notes at that pitch. A drum hit that started with notes is compared
-/// with the unpitched sounds of the song only where the notes' harmonics are not (its patch there is the notes'), and
-/// joins the nearest within the merge threshold; hits that match none are grouped among themselves the same way.
+/// with the drums the song plays alone, only where the notes' harmonics are not (its patch there is the notes'), and
+/// joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed (a
+/// pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus).
 struct SimultaneousSounds {
     /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
     static let noteLabels = 1 << 30
-    /// Drum hits that match no sound of the song are numbered from here.
-    static let hitLabels = 1 << 29
     /// An event that started with notes also holds a drum hit when at least this share of its new energy (per share
     /// of the spectrum the notes leave) lies off the notes' harmonics.
     static let residualForHit = 0.3
@@ -27,13 +26,6 @@ struct SimultaneousSounds {
     let voicedConfidence: Double
     /// Centre frequency of each band of the attack patches, in Hz.
     let bandCentres: [Double]
-
-    /// The first hit of a sound that no drum of the song matched.
-    struct Leader {
-        var label: Int
-        var patch: AttackPatch
-        var mask: [Bool]
-    }
 
     struct Result {
         var events: [DetectedEvent]
@@ -56,7 +48,6 @@ struct SimultaneousSounds {
                                    by: { own[$0] })
             .mapValues { AttackPatch.mean(of: $0.map { features[$0].patch }) }
         let dictionary = templates.sorted { $0.key < $1.key }
-        var hitLeaders: [Leader] = []
 
         var result = Result(events: [], features: [], labels: [])
         func append(_ index: Int, _ feature: EventFeatures, _ label: Int) {
@@ -98,11 +89,7 @@ struct SimultaneousSounds {
                     var hit = feature
                     hit.pitch = nil
                     hit.chord = []
-                    // Beside notes already clear on their own, only a drum the song plays alone too is believed
-                    // (a pluck's or a bow's noise is not a hit).
-                    let mask = harmonicMask(notes)
-                    if let label = hitLabel(hit.patch, mask: mask, own: own[index], percussive: percussive, dictionary: dictionary,
-                                            leaders: &hitLeaders, mayLead: known.isEmpty) {
+                    if let label = hitLabel(hit.patch, mask: harmonicMask(notes), dictionary: dictionary) {
                         append(index, hit, label)
                     }
                 }
@@ -160,28 +147,15 @@ struct SimultaneousSounds {
         return mask
     }
 
-    /// The sound of a drum hit: the nearest drum of the song within the threshold, else (when `leaders` is given)
-    /// (when `mayLead`) a sound shared with alike hits; nil when it is none of the song's drums and may not start a sound.
-    private func hitLabel(_ patch: AttackPatch, mask: [Bool], own: Int, percussive: Set<Int>,
-                          dictionary: [(key: Int, value: AttackPatch)], leaders: inout [Leader], mayLead: Bool) -> Int? {
-        if mask.count(where: { !$0 }) < Self.minimumFreeBands {
-            guard mayLead else { return nil }
-            return percussive.contains(own) ? own : Self.hitLabels + leaders.count
-        }
+    /// The drum of the song (heard alone) that a hit under notes is, compared over the bands the notes leave free;
+    /// nil when it is none of them, or too little of the spectrum is free to tell.
+    private func hitLabel(_ patch: AttackPatch, mask: [Bool], dictionary: [(key: Int, value: AttackPatch)]) -> Int? {
+        guard mask.count(where: { !$0 }) >= Self.minimumFreeBands else { return nil }
         let nearest = dictionary.compactMap { entry in
             maskedDifference(patch, entry.value, mask: mask).map { (entry.key, $0) }
         }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-        if let nearest, nearest.1 <= Self.hitMatchFactor * threshold { return nearest.0 }
-        guard mayLead else { return nil }
-        for leader in leaders {
-            let both = zip(mask, leader.mask).map { $0 || $1 }
-            if both.count(where: { !$0 }) >= Self.minimumFreeBands, let d = maskedDifference(patch, leader.patch, mask: both), d <= threshold {
-                return leader.label
-            }
-        }
-        let label = Self.hitLabels + leaders.count
-        leaders.append(Leader(label: label, patch: patch, mask: mask))
-        return label
+        guard let nearest, nearest.1 <= Self.hitMatchFactor * threshold else { return nil }
+        return nearest.0
     }
 
     /// Mean absolute dB difference over the blocks both patches have and the bands not masked, after removing the
