@@ -11,9 +11,9 @@ import Foundation
 struct SimultaneousSounds {
     /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
     static let noteLabels = 1 << 30
-    /// An event that started with notes also holds a drum hit when at least this share of its new energy (per share
+    /// An event that started with notes also holds a drum hit when at least this share of its new magnitude (per share
     /// of the spectrum the notes leave) lies off the notes' harmonics.
-    static let residualForHit = 0.3
+    static let residualForHit = 0.4
     /// A note found beside notes already known must hold this share of the peaked increase.
     static let extraNoteShare = 0.3
     /// A hit under notes is compared over part of the spectrum, with the notes' leakage in it: it matches a drum of
