@@ -40,7 +40,7 @@ struct TranscribeCommand: ParsableCommand {
     @Argument(help: "The song: any format libsndfile reads (WAV, AIFF, FLAC, OGG, Opus, MP3…).")
     var song: String
 
-    @Option(name: .shortAndLong, help: "The MIDI file to write (default: the song's name with .mid).")
+    @Option(name: .shortAndLong, help: "The MIDI file to write, .mid or .midi (default: the song's name with .mid).")
     var output: String?
 
     @Option(help: "Also write the events and sounds as JSON (times in seconds).")
@@ -55,31 +55,70 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(help: "With --grid, draw the song's log-mel spectrogram above the rows.")
     var spectrogram = false
 
+    @Flag(help: "Replace an existing output even when it is not a file SoundSort would write (an MP3 given as -o, a text file as --grid…).")
+    var force = false
+
     @OptionGroup var analysis: AnalysisOptions
 
+    /// MIDI file name extensions `-o` accepts (any case).
+    static let midiExtensions = ["mid", "midi"]
+
     func validate() throws {
-        if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
         if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
+        try validateSingle()
     }
 
-    var midiPath: String { output ?? (URL(fileURLWithPath: song).deletingPathExtension().path + ".mid") }
+    private func validateSingle() throws {
+        if let output, !Self.midiExtensions.contains(URL(fileURLWithPath: output).pathExtension.lowercased()) {
+            throw ValidationError("-o must name a .mid or .midi file, not '\(output)'")
+        }
+        if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
+        // Two outputs of one file would overwrite each other; compared after resolving links and `..`.
+        let named = [("-o", output ?? defaultMIDIPath(for: song)), ("--json", json), ("--labels", labels), ("--grid", grid)]
+            .compactMap { flag, path in path.map { (flag, $0, resolvedPath($0)) } }
+        for (index, first) in named.enumerated() {
+            if let second = named[(index + 1)...].first(where: { $0.2 == first.2 }) {
+                let firstName = first.0 == "-o" && output == nil ? "the MIDI file (\(first.1))" : first.0
+                throw ValidationError("\(firstName) and \(second.0) name the same file: \(second.1)")
+            }
+        }
+    }
 
-    func run() throws {
-        let outputs = [midiPath, json, labels, grid].compactMap { $0 }
-        for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
-        guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
+    /// The MIDI file written when `-o` is not given: the song's path with `.mid`.
+    func defaultMIDIPath(for song: String) -> String { URL(fileURLWithPath: song).deletingPathExtension().path + ".mid" }
+
+    func run() throws { try transcribeOne(song) }
+
+    /// One song: input and outputs checked, the analysis, then every output written at once, all or none.
+    private func transcribeOne(_ song: String) throws {
+        let midiPath = output ?? defaultMIDIPath(for: song)
+        if FileManager.default.fileExists(atPath: song) {
+            if InputKind(path: song) == .midi { throw CommandFailure(path: song, reason: "not an audio file (it is a MIDI file)") }
+        } else {
+            // The reader's own words for a missing file, before an output check could misname the problem.
+            _ = try AudioFile(path: song)
+        }
+        var planned = [PlannedOutput(path: midiPath, kind: .midi)]
+        if let json { planned.append(PlannedOutput(path: json, kind: .json)) }
+        if let labels { planned.append(PlannedOutput(path: labels, kind: .labels)) }
+        if let grid, let format = GridRenderer.format(of: grid) { planned.append(PlannedOutput(path: grid, kind: .picture(format))) }
+        for output in planned { try checkOutput(output, inputs: [song], force: force) }
+
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
         let result = try Transcriber(settings: analysis.settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
         progress.clear()
         let transcription = result.transcription
-        try MIDISong(transcription: transcription).write(to: midiPath)
-        if let json { try writeJSON(transcription, to: json) }
-        if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
-        if let grid {
+
+        var outputs = [PendingOutput(path: midiPath) { temporary in try MIDISong(transcription: transcription).write(to: temporary) }]
+        if let json { outputs.append(dataOutput(try jsonData(transcription), to: json)) }
+        if let labels { outputs.append(dataOutput(Data(AudacityLabels.text(for: transcription).utf8), to: labels)) }
+        if let grid, let format = GridRenderer.format(of: grid) {
             var picture = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
             if let reduced = result.picture { picture.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
-            try GridRenderer.render(picture, to: grid)
+            outputs.append(PendingOutput(path: grid) { temporary in try GridRenderer.render(picture, to: temporary, format: format) })
         }
+        try writeOutputs(outputs)
+
         if result.nonFiniteSamples > 0 {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: \(result.nonFiniteSamples) samples were NaN or infinite and were read as the previous sample\n".utf8))
         }
@@ -120,13 +159,5 @@ final class ProgressLine {
     func clear() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-}
-
-func writeText(_ text: String, to path: String) throws {
-    do {
-        try AtomicOutput.write(Data(text.utf8), to: path)
-    } catch {
-        throw CommandFailure(path: path, reason: "cannot write: \(error.localizedDescription)")
     }
 }
