@@ -118,18 +118,28 @@ final class SongPool: @unchecked Sendable {
                 record = SummaryRecord(input: song.input, outputs: [], status: .failed, error: "\(error)")
             case let .success(child):
                 let outcome = child.finish()
-                let interrupted = condition.withLock { running.remove(child.pid); return stopping }
+                condition.withLock { _ = running.remove(child.pid) }
                 if case .signalled = outcome.ending { removeLeftovers(of: outputs.planned.map(\.path), pid: child.pid) }
-                // A song stopped by the batch's own stop is not a failure: the next run does it again.
-                switch outcome.ending {
-                case .signalled where interrupted: return
-                case let .exited(status) where interrupted && status >= 128: return
-                default: break
+                // A song stopped along with the batch is not a failure: the next run does it again. Ctrl-C reaches
+                // the songs and the batch at once, so a song may end before the batch has begun to stop.
+                let stoppedBySignal: Bool = switch outcome.ending {
+                case let .signalled(signal): BatchRun.stopSignals.contains(signal)
+                case let .exited(status): BatchRun.stopSignals.contains { 128 + $0 == status }
                 }
+                if stoppedBySignal && awaitStop() { return }
                 (record, messages) = Self.record(song: song, outputs: outputs, outcome: outcome, seconds: Date().timeIntervalSince(start))
             }
             remember(record, messages: messages)
         }
+    }
+
+    /// Whether the batch is stopping, or starts to within `BatchRun.stopSignalDelay`.
+    private func awaitStop() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: BatchRun.stopSignalDelay)
+        while !stopping && condition.wait(until: deadline) {}
+        return stopping
     }
 
     private func remember(_ record: SummaryRecord, messages: [String]) {
@@ -144,6 +154,7 @@ final class SongPool: @unchecked Sendable {
     private func stop(signal: Int32) -> Never {
         let children = condition.withLock {
             stopping = true
+            condition.broadcast()
             return running
         }
         for pid in children { kill(pid, SIGTERM) }

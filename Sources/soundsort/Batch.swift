@@ -15,6 +15,9 @@ struct BatchRun {
     static let interruptGrace: TimeInterval = 10
     /// Signals that stop a batch (the same ones that stop a single song).
     static let stopSignals = [SIGINT, SIGTERM, SIGHUP]
+    /// How long a song that ended by a stop signal waits for the batch to stop too (Ctrl-C reaches both at once)
+    /// before it counts as a failure (a song stopped alone, by someone else).
+    static let stopSignalDelay: TimeInterval = 1
 
     let command: TranscribeCommand
     let outputDir: String

@@ -132,6 +132,36 @@ import TestSupport
         #expect(summary.allSatisfy { $0["status"] as? String == "ok" && ($0["events"] as? Int ?? 0) >= 6 })
     }
 
+    /// Ctrl-C reaches the batch and its songs at once: a song stopped that way is not a failure.
+    @Test func aStopThatReachesTheSongsTooIsNoFailure() throws {
+        let folder = TemporaryFolder()
+        let songs = try Self.writeSongs((1...4).map { "song\($0).flac" }, in: folder)
+        let out = folder.path("out")
+        let process = Process()
+        process.executableURL = soundSortExecutable
+        process.arguments = ["transcribe"] + songs + ["--output-dir", out, "--jobs", "2"]
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let summaryPath = out + "/summary.jsonl"
+        let deadline = Date(timeIntervalSinceNow: 120)
+        while ((try? Data(contentsOf: URL(fileURLWithPath: summaryPath)))?.isEmpty ?? true) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        let group = process.processIdentifier
+        // Foundation starts a child as the leader of a process group of its own, so the signal can go to the batch and
+        // its songs together, as Ctrl-C does to a terminal's foreground group.
+        try #require(getpgid(group) == group, "the batch does not lead a process group of its own")
+        kill(-group, SIGTERM)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        #expect(stderr.hasSuffix("the same command finishes the rest\n") && stderr.split(separator: "\n").count == 1, "\(stderr)")
+        #expect(try Self.summary(summaryPath).allSatisfy { $0["status"] as? String == "ok" })
+        #expect(Self.files(in: out).allSatisfy { !$0.hasSuffix(".tmp") })
+    }
+
     @Test func aSongWhoseOutputIsOlderThanTheSongIsDoneAgain() throws {
         let folder = TemporaryFolder()
         let songs = try Self.writeSongs(["a.flac", "b.flac"], in: folder)
