@@ -121,6 +121,10 @@ struct BatchRun {
                 records[resolvedPath(song.input)] = record
             }
         }
+        // Largest files first: the last song to start is then a short one, so no core idles long at the end while
+        // another finishes a long song (longest-processing-time-first scheduling; file size stands for length).
+        queue = queue.map { ($0, fileSize($0.song.input)) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.song.input < $1.0.song.input }.map(\.0)
         let jobs = min(command.jobs ?? ProcessInfo.processInfo.activeProcessorCount, max(queue.count, 1))
         for record in try pool.run(queue, jobs: jobs) {
             records[resolvedPath(record.input)] = record
@@ -144,4 +148,10 @@ struct BatchRun {
                       "--minimum-gap=\(analysis.minimumGap)", "--batch-report", "--", song.input]
         return arguments
     }
+}
+
+/// Size of a file in bytes; 0 when it cannot be read (the song then fails and says why).
+func fileSize(_ path: String) -> Int64 {
+    var info = stat()
+    return stat(path, &info) == 0 ? Int64(info.st_size) : 0
 }

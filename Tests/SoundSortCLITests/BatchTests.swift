@@ -283,7 +283,9 @@ import TestSupport
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
         #expect(text.contains("\r\u{1B}[Ksoundsort: 0/3 songs, 0 failed"))
-        #expect(text.contains("\r\u{1B}[Ksoundsort: 2/3 songs, 1 failed, about 0:0"))
+        // Largest files first: the two songs, then the short bad file.
+        #expect(text.contains("\r\u{1B}[Ksoundsort: 2/3 songs, 0 failed, about 0:0"))
+        #expect(text.contains("\r\u{1B}[Ksoundsort: 3/3 songs, 1 failed"))
         #expect(text.contains("soundsort: \(folder.path("a-bad.wav")): cannot open as audio"))
         #expect(text.contains("3 songs: 2 transcribed, 0 up to date, 1 failed"))
     }
