@@ -82,7 +82,7 @@ struct BatchRun {
                 print("name taken  \(song.input) (\(outputs(named: song.name).midi) is \(other)'s)")
             }
         }
-        print("\(plans.count) songs: \(counts.transcribe) to transcribe, \(counts.upToDate) up to date, \(counts.taken) name taken")
+        print("\(songCount(plans.count)): \(counts.transcribe) to transcribe, \(counts.upToDate) up to date, \(counts.taken) name taken")
     }
 
     /// Makes the output folder when missing (its parent must exist: a mistyped parent is more likely a typo than a
@@ -131,7 +131,7 @@ struct BatchRun {
             if record.status == .ok { counts.transcribed += 1 } else { counts.failed += 1 }
         }
         try log.rewrite(Array(records.values))
-        print("\(plans.count) songs: \(counts.transcribed) transcribed, \(counts.upToDate) up to date, \(counts.failed) failed; summary in \(summaryPath)")
+        print("\(songCount(plans.count)): \(counts.transcribed) transcribed, \(counts.upToDate) up to date, \(counts.failed) failed; summary in \(summaryPath)")
         if counts.failed > 0 { throw ExitCode(SoundSort.failureStatus) }
     }
 
@@ -155,3 +155,6 @@ func fileSize(_ path: String) -> Int64 {
     var info = stat()
     return stat(path, &info) == 0 ? Int64(info.st_size) : 0
 }
+
+/// "1 song", "3 songs".
+func songCount(_ count: Int) -> String { count == 1 ? "1 song" : "\(count) songs" }
