@@ -122,11 +122,12 @@ final class SongPool: @unchecked Sendable {
                 if case .signalled = outcome.ending { removeLeftovers(of: outputs.planned.map(\.path), pid: child.pid) }
                 // A song stopped along with the batch is not a failure: the next run does it again. Ctrl-C reaches
                 // the songs and the batch at once, so a song may end before the batch has begun to stop.
+                // One stuck past the grace period and killed is not a failure either.
                 let stoppedBySignal: Bool = switch outcome.ending {
                 case let .signalled(signal): BatchRun.stopSignals.contains(signal)
                 case let .exited(status): BatchRun.stopSignals.contains { 128 + $0 == status }
                 }
-                if stoppedBySignal && awaitStop() { return }
+                if stoppedBySignal ? awaitStop() : (outcome.ending == .signalled(SIGKILL) && condition.withLock { stopping }) { return }
                 (record, messages) = Self.record(song: song, outputs: outputs, outcome: outcome, seconds: Date().timeIntervalSince(start))
             }
             remember(record, messages: messages)

@@ -88,8 +88,8 @@ struct BatchRun {
     /// Makes the output folder when missing (its parent must exist: a mistyped parent is more likely a typo than a
     /// wish), and checks that it takes new files and that the summary can be written, before any song starts.
     private func prepareOutputFolder() throws {
-        if mkdir(outputDir, 0o755) != 0, errno != EEXIST {
-            throw CommandFailure(path: outputDir, reason: "cannot make the output folder: \(WriteProblem(errno: errno, folder: AtomicOutput.folder(of: outputDir)))")
+        if mkdir(outputDir, 0o755) != 0, case let code = errno, code != EEXIST {
+            throw CommandFailure(path: outputDir, reason: "cannot make the output folder: \(WriteProblem(errno: code, folder: AtomicOutput.folder(of: outputDir)))")
         }
         try checkOutput(PlannedOutput(path: summaryPath, kind: .json), inputs: [], force: command.force)
     }
