@@ -24,6 +24,11 @@ public enum GridRenderer {
 
     public static func render(_ picture: GridPicture, to path: String) throws(RenderError) {
         guard let format = format(of: path) else { throw .unsupportedFormat(path: path) }
+        try render(picture, to: path, format: format)
+    }
+
+    /// Draws `picture` in `format` whatever the path's extension: for a temporary file that is renamed later.
+    public static func render(_ picture: GridPicture, to path: String, format: Format) throws(RenderError) {
         do {
             try AtomicOutput.write(to: path) { temporary in try draw(picture, format: format, to: temporary, reportingAs: path) }
         } catch let error as RenderError {

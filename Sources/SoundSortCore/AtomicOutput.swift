@@ -10,9 +10,7 @@ public enum AtomicOutput {
     /// Calls `write` with a temporary path beside `path`, then renames it to `path`.
     /// On any error the temporary file is removed and the error rethrown; an existing `path` is left as it was.
     public static func write(to path: String, _ write: (_ temporaryPath: String) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(nextNumber()).tmp").path
+        let temporary = temporaryPath(for: path)
         register(temporary)
         defer { unregister(temporary) }
         do {
@@ -40,18 +38,24 @@ public enum AtomicOutput {
         for path in pending { unlink(path) }
     }
 
+    /// A fresh hidden name beside `path` (`.NAME.PID.N.tmp`), for content that is not complete yet.
+    static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(nextNumber()).tmp").path
+    }
+
     private static func nextNumber() -> Int {
         lock.lock(); defer { lock.unlock() }
         counter += 1
         return counter
     }
 
-    private static func register(_ path: String) {
+    static func register(_ path: String) {
         lock.lock(); defer { lock.unlock() }
         pending.insert(path)
     }
 
-    private static func unregister(_ path: String) {
+    static func unregister(_ path: String) {
         lock.lock(); defer { lock.unlock() }
         pending.remove(path)
     }

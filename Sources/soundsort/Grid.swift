@@ -28,13 +28,17 @@ struct Grid: ParsableCommand {
     @Option(help: "Largest onset difference that counts as a match, in seconds (0.001…1), with --reference.")
     var window: Double = 0.05
 
+    @Flag(help: "Replace an existing output even when it is not a picture of the format asked for.")
+    var force = false
+
     func validate() throws {
         guard GridRenderer.format(of: output) != nil else { throw ValidationError("--output must end in .png, .svg or .pdf, not '\(output)'") }
         try validateRange("--window", window, 0.001...1, unit: " seconds")
     }
 
     func run() throws {
-        try refuseOverwritingInputs(output, inputs: [midi] + (reference.map { [$0] } ?? []))
+        let format = GridRenderer.format(of: output)!  // Checked in validate().
+        try checkOutput(PlannedOutput(path: output, kind: .picture(format)), inputs: [midi] + (reference.map { [$0] } ?? []), force: force)
         let file = try MIDIFile(path: midi)
         let notes = file.notes.notes
         let labels = notes.map(label.label(of:))
@@ -67,7 +71,8 @@ struct Grid: ParsableCommand {
             rows[rowIndex[labels[index]]!].blocks.append(.init(start: note.onset, end: note.offset, mark: marks[index]))
         }
         let tempo = file.tempoChanges.count == 1 ? file.tempoChanges[0].beatsPerMinute : nil
-        try GridRenderer.render(GridPicture(rows: rows, duration: duration, tempo: tempo, title: URL(fileURLWithPath: midi).lastPathComponent), to: output)
+        let picture = GridPicture(rows: rows, duration: duration, tempo: tempo, title: URL(fileURLWithPath: midi).lastPathComponent)
+        try writeOutputs([PendingOutput(path: output) { temporary in try GridRenderer.render(picture, to: temporary, format: format) }])
         print("\(rows.count) rows → \(output)")
     }
 }
