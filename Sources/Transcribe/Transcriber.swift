@@ -70,9 +70,11 @@ public struct Transcriber: Sendable {
         try analyse(path: path, progress: progress).transcription
     }
 
-    /// Transcribes mono `samples` at `sampleRate` Hz.
-    public func transcribe(samples: [Float], sampleRate: Double, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Transcription {
-        try analyse(source: ArraySampleSource(samples: samples, sampleRate: sampleRate), expectedFrames: samples.count, progress: progress).transcription
+    /// Transcribes `samples` at `sampleRate` Hz: mono, or `channelCount` interleaved channels.
+    public func transcribe(samples: [Float], sampleRate: Double, channelCount: Int = 1,
+                           progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Transcription {
+        let source = try ArraySampleSource(samples: samples, sampleRate: sampleRate, channelCount: channelCount)
+        return try analyse(source: source, expectedFrames: samples.count / channelCount, progress: progress).transcription
     }
 
     /// Transcribes the audio file at `path`, streaming it (twice) in blocks.

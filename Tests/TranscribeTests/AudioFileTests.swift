@@ -82,6 +82,18 @@ struct AudioFormatCase: CustomTestStringConvertible, Sendable {
         #expect(audio.nonFiniteSampleCount == 2)
     }
 
+    @Test func readsEveryChannelInterleaved() throws {
+        let folder = TemporaryFolder()
+        let path = try folder.writeAudio("three.wav", [0.25, -0.5, 0.75, 0.5, .nan, -0.25], encoding: .wavFloat, channels: 3)
+        let audio = try AudioFile(path: path)
+        var frames: [Float] = []
+        #expect(try audio.read(maxFrames: 10, appendingTo: &frames) == 2)
+        // The NaN stands for its own channel's previous sample, not another channel's.
+        #expect(frames == [0.25, -0.5, 0.75, 0.5, -0.5, -0.25])
+        #expect(try audio.read(maxFrames: 10, appendingTo: &frames) == 0)
+        #expect(audio.nonFiniteSampleCount == 1)
+    }
+
     @Test func writerRefusesAnImpossibleFormat() {
         #expect(throws: TranscribeError.self) {
             try AudioFileWriter(path: "/tmp/never.ogg", encoding: .opus, sampleRate: 44_100)

@@ -104,7 +104,13 @@ public final class OnsetPitchEstimator {
     ///   - samples: a window holding `samples(around: onset)` within the file; its first element is sample `base`.
     ///   - end: the file's length in samples (samples outside `0..<end` are silence).
     public func estimate(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> PitchEstimate? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        estimate(AudioWindow(mono: samples, base: base, end: end), onset: onset)
+    }
+
+    /// Estimates the pitch of the sound starting at absolute frame `onset` of a window of every channel.
+    /// - Parameter audio: a window holding `samples(around: onset)` within the file.
+    public func estimate(_ audio: AudioWindow, onset: Int) -> PitchEstimate? {
+        guard prepare(audio, onset: onset) else { return nil }
         let (f0, _) = strongest()
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
     }
@@ -120,7 +126,12 @@ public final class OnsetPitchEstimator {
     /// The notes of a chord starting at `onset`, strongest first, or nil when the increase is not a chord: each
     /// note's harmonics are removed before the next is sought, and the notes together must explain the increase.
     public func chord(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> [PitchEstimate]? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        chord(AudioWindow(mono: samples, base: base, end: end), onset: onset)
+    }
+
+    /// The notes of a chord starting at absolute frame `onset` of a window of every channel (see above).
+    public func chord(_ audio: AudioWindow, onset: Int) -> [PitchEstimate]? {
+        guard prepare(audio, onset: onset) else { return nil }
         let total = increase.reduce(0) { $0 + $1 * $1 }
         var notes: [PitchEstimate] = []
         var firstSalience: Float = 0
@@ -142,12 +153,12 @@ public final class OnsetPitchEstimator {
     }
 
     /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
-    func prepare(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> Bool {
+    func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
         let size = fft.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
-        guard postStart + size / 2 < end else { return false }
-        magnitude(samples, base: base, end: end, start: postStart, into: &post)
-        magnitude(samples, base: base, end: end, start: onset - size, into: &pre)
+        guard postStart + size / 2 < audio.end else { return false }
+        magnitude(audio, start: postStart, into: &post)
+        magnitude(audio, start: onset - size, into: &pre)
         var total: Float = 0
         for k in increase.indices {
             increase[k] = max(0, post[k] - pre[k])
@@ -264,26 +275,37 @@ public final class OnsetPitchEstimator {
         return (max(0, Int((centre - width).rounded(.down))), min(binCount - 1, Int((centre + width).rounded(.up))))
     }
 
-    /// Hann-windowed magnitude spectrum of `size` samples from absolute sample `start` (zeros outside the file).
-    private func magnitude(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, start: Int, into spectrum: inout [Float]) {
+    /// Hann-windowed magnitude spectrum of `size` frames from absolute frame `start` (zeros outside the file), the
+    /// channels combined by power (√ of the mean over channels of |X|²), so that no phase relation cancels a sound.
+    private func magnitude(_ audio: AudioWindow, start: Int, into spectrum: inout [Float]) {
         let size = fft.size
-        if start >= 0 && start + size <= end {
-            for i in 0..<size { frame[i] = samples[start - base + i] * window[i] }
-        } else {
-            for i in 0..<size {
-                let s = start + i
-                frame[i] = (s >= 0 && s < end) ? samples[s - base] * window[i] : 0
+        let channels = audio.channelCount
+        let end = audio.end
+        for channel in 0..<channels {
+            if start >= 0 && start + size <= end {
+                var position = (start - audio.base) * channels + channel
+                for i in 0..<size {
+                    frame[i] = audio.samples[position] * window[i]
+                    position += channels
+                }
+            } else {
+                for i in 0..<size {
+                    let s = start + i
+                    frame[i] = (s >= 0 && s < end) ? audio.sample(frame: s, channel: channel) * window[i] : 0
+                }
             }
-        }
-        frame.withUnsafeBufferPointer { input in
-            spectrum.withUnsafeMutableBufferPointer { output in
-                fft.transform(input) { bins in
-                    for k in 0..<output.count {
-                        let re = bins[2 * k], im = bins[2 * k + 1]
-                        output[k] = (re * re + im * im).squareRoot()
+            frame.withUnsafeBufferPointer { input in
+                spectrum.withUnsafeMutableBufferPointer { output in
+                    fft.transform(input) { bins in
+                        for k in 0..<output.count {
+                            let re = bins[2 * k], im = bins[2 * k + 1]
+                            output[k] = channel == 0 ? re * re + im * im : output[k] + (re * re + im * im)
+                        }
                     }
                 }
             }
         }
+        let channelShare = Float(channels)
+        for k in spectrum.indices { spectrum[k] = (spectrum[k] / channelShare).squareRoot() }
     }
 }

@@ -18,6 +18,8 @@ public final class FrameAnalyzer {
     private let window: [Float]
     private var frame: [Float]
     private var magnitude: [Float]
+    /// Each bin's power summed over the channels.
+    private var power: [Float]
 
     public init(sampleRate: Double, settings: SpectrogramSettings) throws(TranscribeError) {
         guard settings.hopDuration > 0, settings.windowDuration >= settings.hopDuration else {
@@ -37,6 +39,7 @@ public final class FrameAnalyzer {
         window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
         frame = [Float](repeating: 0, count: size)
         magnitude = [Float](repeating: 0, count: size / 2 + 1)
+        power = magnitude
     }
 
     /// First sample (absolute) frame `index` reads.
@@ -44,7 +47,8 @@ public final class FrameAnalyzer {
     /// One past the last sample frame `index` reads.
     public func endSample(ofFrame index: Int) -> Int { index * hop + fftSize / 2 }
 
-    /// Writes log10(1 + mel magnitude) of frame `index` into `row` and returns the sum of the mel magnitudes.
+    /// Writes log10(1 + mel magnitude) of frame `index` of a mono signal into `row` and returns the sum of the mel
+    /// magnitudes.
     /// - Parameters:
     ///   - samples: a window of the signal whose first element is absolute sample `base`; it must cover the frame's
     ///     samples that lie within `0..<end`.
@@ -54,30 +58,70 @@ public final class FrameAnalyzer {
     @discardableResult
     public func analyse(frame index: Int, samples: UnsafeBufferPointer<Float>, base: Int, leading: Float, trailing: Float, end: Int,
                         into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2) { edges in
+            edges[0] = leading
+            edges[1] = trailing
+            return analyse(frame: index, window: AudioWindow(mono: samples, base: base, end: end),
+                           leading: UnsafeBufferPointer(rebasing: edges[0..<1]), trailing: UnsafeBufferPointer(rebasing: edges[1..<2]),
+                           into: row, logarithmic: logarithmic)
+        }
+    }
+
+    /// Writes log10(1 + mel magnitude) of frame `index` into `row` and returns the sum of the mel magnitudes.
+    ///
+    /// Channels are combined by power: the magnitude of a bin is √(mean over channels of |X|²), so channels in
+    /// opposite phase do not cancel, and identical channels give the magnitude of one of them.
+    /// - Parameters:
+    ///   - window: interleaved frames covering the frame's samples that lie within the file.
+    ///   - leading, trailing: per channel, the values standing for samples before the start and from the end on.
+    ///   - logarithmic: false to leave the mel magnitudes linear in `row`.
+    @discardableResult
+    public func analyse(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>, trailing: UnsafeBufferPointer<Float>,
+                        into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
         let start = firstSample(ofFrame: index)
-        frame.withUnsafeMutableBufferPointer { frame in
-            window.withUnsafeBufferPointer { window in
-                if start >= 0 && start + fftSize <= end {
-                    let offset = start - base
-                    for i in 0..<fftSize { frame[i] = samples[offset + i] * window[i] }
-                } else {
-                    for i in 0..<fftSize {
-                        let s = start + i
-                        let value = s < 0 ? leading : (s < end ? samples[s - base] : trailing)
-                        frame[i] = value * window[i]
+        let channels = audio.channelCount
+        let end = audio.end
+        let half = fftSize / 2
+        for channel in 0..<channels {
+            frame.withUnsafeMutableBufferPointer { frame in
+                window.withUnsafeBufferPointer { window in
+                    if start >= 0 && start + fftSize <= end {
+                        var position = (start - audio.base) * channels + channel
+                        for i in 0..<fftSize {
+                            frame[i] = audio.samples[position] * window[i]
+                            position += channels
+                        }
+                    } else {
+                        for i in 0..<fftSize {
+                            let s = start + i
+                            let value = s < 0 ? leading[channel] : (s < end ? audio.sample(frame: s, channel: channel) : trailing[channel])
+                            frame[i] = value * window[i]
+                        }
+                    }
+                }
+            }
+            frame.withUnsafeBufferPointer { input in
+                power.withUnsafeMutableBufferPointer { power in
+                    fft.transform(input) { bins in
+                        if channel == 0 {
+                            for k in 0...half {
+                                let re = bins[2 * k], im = bins[2 * k + 1]
+                                power[k] = re * re + im * im
+                            }
+                        } else {
+                            for k in 0...half {
+                                let re = bins[2 * k], im = bins[2 * k + 1]
+                                power[k] += re * re + im * im
+                            }
+                        }
                     }
                 }
             }
         }
-        let half = fftSize / 2
-        frame.withUnsafeBufferPointer { input in
+        let channelShare = Float(channels)
+        power.withUnsafeBufferPointer { power in
             magnitude.withUnsafeMutableBufferPointer { magnitude in
-                fft.transform(input) { bins in
-                    for k in 0...half {
-                        let re = bins[2 * k], im = bins[2 * k + 1]
-                        magnitude[k] = (re * re + im * im).squareRoot()
-                    }
-                }
+                for k in 0...half { magnitude[k] = (power[k] / channelShare).squareRoot() }
             }
         }
         magnitude.withUnsafeBufferPointer { filterbank.apply($0, into: row) }
