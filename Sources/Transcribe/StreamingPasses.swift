@@ -33,7 +33,7 @@ extension Transcriber {
     func onsetPass(_ source: SampleSource, analyzer: FrameAnalyzer, expectedFrames: Int, keepPicture: Bool,
                    report: (Double) -> Void) throws(TranscribeError) -> OnsetPass {
         var result = OnsetPass()
-        var flux = FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        var flux = try FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         let channels = source.channelCount
         var window: [Float] = []
         var base = 0

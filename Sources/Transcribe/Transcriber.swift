@@ -10,6 +10,7 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var features = FeatureSettings()
     /// Two events are one sound when their attack spectra differ by less than this, in dB (mean absolute difference
     /// over bands and time, after level normalisation; average linkage between groups). 1…40.
+    /// (Every setting's range is in `Settings+Validation.swift`.)
     public var mergeThreshold = 5.5
     /// An event is pitched when its pitch confidence reaches this (0…1).
     public var voicedConfidence = 0.8
@@ -21,22 +22,6 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var velocityRange = 48.0
 
     public init() {}
-
-    /// Checks every value; the error names the setting and its allowed range.
-    public func validate() throws(TranscribeError) {
-        func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws(TranscribeError) {
-            guard value.isFinite, range.contains(value) else {
-                throw .invalidParameter(name: name, value: "\(value)", allowed: "\(range.lowerBound)…\(range.upperBound)")
-            }
-        }
-        try check("onset threshold", onsets.threshold, 0.01...1)
-        try check("minimum gap", onsets.minimumGap, 0.005...2)
-        try check("merge threshold", mergeThreshold, 1...40)
-        try check("voiced confidence", voicedConfidence, 0...1)
-        try check("pitch tolerance", pitchTolerance, 0.1...12)
-        try check("hop", spectrogram.hopDuration, 0.001...0.1)
-        try check("window", spectrogram.windowDuration, spectrogram.hopDuration...1)
-    }
 }
 
 /// A stage of the pipeline, for progress reports.
@@ -106,10 +91,10 @@ public struct Transcriber: Sendable {
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
         }
         let duration = Double(pass.sampleCount) / source.sampleRate
-        let fastOnsets = OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
-        let onsetFrames = (fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
+        let fastOnsets = try OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        let onsetFrames = (try fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
                                                                frameDuration: analyzer.frameDuration)).sorted()
-        var events = EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
+        var events = try EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
         let tempo = TempoEstimator.beatsPerMinute(onsetFunction: pass.onsetFunction, frameDuration: analyzer.frameDuration)
         guard !events.isEmpty else {

@@ -40,9 +40,7 @@ public final class AudioFileWriter {
     ///   - sampleRate: frames per second, in Hz.
     ///   - channelCount: interleaved channels per frame.
     public init(path: String, encoding: AudioEncoding, sampleRate: Int, channelCount: Int = 1) throws(TranscribeError) {
-        guard channelCount >= 1 else {
-            throw .invalidParameter(name: "channelCount", value: "\(channelCount)", allowed: "1 or more")
-        }
+        try AudioFile.checkFormat(sampleRate: Double(sampleRate), channelCount: channelCount)
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channelCount)

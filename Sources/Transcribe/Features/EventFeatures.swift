@@ -105,8 +105,18 @@ public final class FeatureExtractor {
     let attackSamples: Int
     private let pitch: OnsetPitchEstimator
 
+    /// - Parameters:
+    ///   - sampleRate: of the audio, in Hz.
+    ///   - frameDuration: seconds between spectrogram frames.
+    ///   - bandCount: mel bands per frame.
+    /// - Throws: `.invalidParameter` naming a setting or argument out of range.
     public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings(),
                 events: EventSettings = EventSettings()) throws(TranscribeError) {
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try SettingCheck.check("bandCount", bandCount, SpectrogramSettings.melBandCounts)
+        try settings.validate()
+        try events.validate()
         self.settings = settings
         self.sampleRate = sampleRate
         bands = bandCount

@@ -36,6 +36,8 @@ public final class OnsetPitchEstimator {
     /// Analysis window, in seconds (rounded up to a power of two samples). It resolves the harmonics of notes
     /// from about C2 (65 Hz) up; lower notes need a longer window than short events allow.
     public static let windowDuration = 0.085
+    /// Windows that resolve a harmonic or two at least, and no longer than a long note.
+    public static let windowDurations: ClosedRange<Double> = 0.01...1
 
     let fft: RealFFT
     let window: [Float]
@@ -54,7 +56,10 @@ public final class OnsetPitchEstimator {
     let harmonicEnd: [Int32]
 
     /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
+    /// - Throws: `.invalidParameter` for a sample rate or window out of range.
     public init(sampleRate: Double, windowSeconds: Double = OnsetPitchEstimator.windowDuration) throws(TranscribeError) {
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try SettingCheck.check("windowSeconds", windowSeconds, Self.windowDurations, " s")
         var size = 256
         while Double(size) < windowSeconds * sampleRate { size *= 2 }
         fft = try RealFFT(size: size)

@@ -21,9 +21,15 @@ public final class FrameAnalyzer {
     /// Each bin's power summed over the channels.
     private var power: [Float]
 
+    /// - Parameters:
+    ///   - sampleRate: of the audio, in Hz.
+    /// - Throws: `.invalidParameter` naming a setting or the sample rate out of range.
     public init(sampleRate: Double, settings: SpectrogramSettings) throws(TranscribeError) {
-        guard settings.hopDuration > 0, settings.windowDuration >= settings.hopDuration else {
-            throw .invalidParameter(name: "hop and window", value: "\(settings.hopDuration) s, \(settings.windowDuration) s", allowed: "0 < hop ≤ window")
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try settings.validate()
+        guard settings.lowestFrequency < sampleRate / 2 else {
+            throw .invalidParameter(name: "spectrogram.lowestFrequency", value: "\(settings.lowestFrequency) Hz",
+                                    allowed: "below the audio's Nyquist frequency, \(sampleRate / 2) Hz")
         }
         let windowLength = Int((settings.windowDuration * sampleRate).rounded())
         var size = 16
