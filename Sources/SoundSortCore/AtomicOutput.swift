@@ -4,7 +4,6 @@ import Foundation
 /// in the same folder, which is renamed over the target only once it was written without error.
 public enum AtomicOutput {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var pending: Set<String> = []
     nonisolated(unsafe) private static var counter = 0
 
     /// Calls `write` with a temporary path beside `path`, then renames it to `path`.
@@ -13,8 +12,8 @@ public enum AtomicOutput {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(nextNumber()).tmp").path
-        register(temporary)
-        defer { unregister(temporary) }
+        let slot = try register(temporary)
+        defer { PendingFiles.shared.remove(slot: slot) }
         do {
             try write(temporary)
             guard rename(temporary, path) == 0 else {
@@ -36,8 +35,14 @@ public enum AtomicOutput {
     }
 
     /// Removes every temporary file still being written: for a signal handler, before the process exits.
+    /// Async-signal-safe once `prepareForSignals()` ran (see `PendingFiles`).
     public static func removePendingFiles() {
-        for path in pending { unlink(path) }
+        PendingFiles.shared.removeAll()
+    }
+
+    /// Makes what `removePendingFiles()` reads; call before installing the signal handler that calls it.
+    public static func prepareForSignals() {
+        PendingFiles.prepare()
     }
 
     private static func nextNumber() -> Int {
@@ -46,13 +51,15 @@ public enum AtomicOutput {
         return counter
     }
 
-    private static func register(_ path: String) {
-        lock.lock(); defer { lock.unlock() }
-        pending.insert(path)
-    }
-
-    private static func unregister(_ path: String) {
-        lock.lock(); defer { lock.unlock() }
-        pending.remove(path)
+    /// Records a temporary file for the signal handler.
+    private static func register(_ temporary: String) throws -> Int {
+        do {
+            return try PendingFiles.shared.add(temporary)
+        } catch .pathTooLong {
+            throw CocoaError(.fileWriteInvalidFileName, userInfo: [NSLocalizedDescriptionKey: "the path is too long"])
+        } catch {
+            throw CocoaError(.fileWriteUnknown, userInfo: [
+                NSLocalizedDescriptionKey: "more than \(PendingFiles.shared.capacity) files are being written at once"])
+        }
     }
 }

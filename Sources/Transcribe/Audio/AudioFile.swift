@@ -37,9 +37,8 @@ public final class AudioFile {
             throw .cannotOpen(path: path, reason: "the file is empty")
         }
         var info = SF_INFO()
-        guard let handle = QuietStandardError.run({ sf_open(path, Int32(SFM_READ), &info) }) else {
-            throw .cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))
-        }
+        let opened = QuietStandardError.run { LibSndFile.open { sf_open(path, Int32(SFM_READ), &info) } }
+        guard let handle = opened.handle else { throw .cannotOpen(path: path, reason: opened.error) }
         self.handle = handle
         self.path = path
         sampleRate = Double(info.samplerate)

@@ -48,9 +48,8 @@ public final class AudioFileWriter {
         guard sf_format_check(&info) != 0 else {
             throw .cannotWrite(path: path, reason: "libsndfile cannot write \(encoding.rawValue) at \(sampleRate) Hz")
         }
-        guard let handle = sf_open(path, Int32(SFM_WRITE), &info) else {
-            throw .cannotWrite(path: path, reason: String(cString: sf_strerror(nil)))
-        }
+        let opened = LibSndFile.open { sf_open(path, Int32(SFM_WRITE), &info) }
+        guard let handle = opened.handle else { throw .cannotWrite(path: path, reason: opened.error) }
         self.path = path
         self.channelCount = channelCount
         self.handle = handle
