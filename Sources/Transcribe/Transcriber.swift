@@ -73,12 +73,24 @@ public struct Transcriber: Sendable {
         return analysis
     }
 
+    /// Every source is analysed at this rate, in Hz: resampled to it when its own differs (see `ResampledSource`), so
+    /// that the same music at 44.1, 48 or 96 kHz gives the same sounds. 44.1 kHz is the corpus' rate and the most
+    /// common one of music files; content above 20 kHz, which the analysis never reads, is all that is lost.
+    public static let analysisSampleRate = 44_100
+
+    /// `source` at the analysis rate: itself at that rate, else resampled.
+    public static func analysisSource(_ source: SampleSource) throws(TranscribeError) -> SampleSource {
+        source.sampleRate == Double(analysisSampleRate) ? source : try ResampledSource(source, outputRate: analysisSampleRate)
+    }
+
     /// Transcribes a sample source in two streaming passes: onsets first (they need the whole file's statistics),
     /// then each event's features from a short window around its onset. Memory grows with the number of events,
     /// not with the number of samples.
-    /// - Parameter expectedFrames: about how many samples the source holds (sizes the picture).
-    public func analyse(source: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
+    /// - Parameter expectedFrames: about how many frames the source holds (sizes the picture).
+    public func analyse(source original: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
                         progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
+        let source = try Self.analysisSource(original)
+        let expectedFrames = Int(Double(expectedFrames) * source.sampleRate / original.sampleRate)
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
         let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
@@ -90,7 +102,9 @@ public struct Transcriber: Sendable {
             if let file = source as? FileSampleSource { throw .noAudio(path: file.path) }
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
         }
-        let duration = Double(pass.sampleCount) / source.sampleRate
+        // The source's own length: the resampled one may differ by a fraction of a frame.
+        let duration = (source as? ResampledSource).map { Double($0.inputFrameCount) / original.sampleRate }
+            ?? Double(pass.sampleCount) / source.sampleRate
         let fastOnsets = try OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         let onsetFrames = (try fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
                                                                frameDuration: analyzer.frameDuration)).sorted()
@@ -98,7 +112,7 @@ public struct Transcriber: Sendable {
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
         let tempo = TempoEstimator.beatsPerMinute(onsetFunction: pass.onsetFunction, frameDuration: analyzer.frameDuration)
         guard !events.isEmpty else {
-            return Analysis(transcription: Transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo, sounds: [], events: []),
+            return Analysis(transcription: Transcription(duration: duration, sampleRate: original.sampleRate, tempo: tempo, sounds: [], events: []),
                             picture: pass.picture)
         }
         progress(.features, 0)
@@ -119,7 +133,7 @@ public struct Transcriber: Sendable {
             .expand(events: events, features: features, split: split)
         progress(.ordering, 0)
         let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: denseLabels(expanded.labels), settings: settings)
-            .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
+            .transcription(duration: duration, sampleRate: original.sampleRate, tempo: tempo)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
 }

@@ -43,9 +43,9 @@ struct Speed: ParsableCommand {
                 samples += read
             }
         }
-        // Decode and one STFT pass (log-mel, as the transcription computes it).
+        // Decode and one STFT pass (log-mel, at the analysis rate, as the transcription computes it).
         let decodeAndSTFT = try clock.measure {
-            let source = try FileSampleSource(path: file)
+            let source = try Transcriber.analysisSource(FileSampleSource(path: file))
             let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: SpectrogramSettings())
             let channels = source.channelCount
             let silence = [Float](repeating: 0, count: channels)

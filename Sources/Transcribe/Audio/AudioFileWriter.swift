@@ -3,12 +3,12 @@ import Foundation
 
 /// The encodings `AudioFileWriter` can produce.
 public enum AudioEncoding: String, Sendable, CaseIterable {
-    case wav16, wavFloat, aiff16, flac16, oggVorbis, opus, mp3
+    case wav16, wav24, wavFloat, aiff16, flac16, oggVorbis, opus, mp3
 
     /// The usual file extension.
     public var fileExtension: String {
         switch self {
-        case .wav16, .wavFloat: "wav"
+        case .wav16, .wav24, .wavFloat: "wav"
         case .aiff16: "aiff"
         case .flac16: "flac"
         case .oggVorbis, .opus: "ogg"
@@ -19,6 +19,7 @@ public enum AudioEncoding: String, Sendable, CaseIterable {
     var sndfileFormat: Int32 {
         switch self {
         case .wav16: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        case .wav24: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
         case .wavFloat: Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         case .aiff16: Int32(SF_FORMAT_AIFF | SF_FORMAT_PCM_16)
         case .flac16: Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)

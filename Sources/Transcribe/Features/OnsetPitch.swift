@@ -33,9 +33,17 @@ public final class OnsetPitchEstimator {
     public static let highestHarmonicFrequency = 8_000.0
     /// The window after the onset starts this late (past the transient), in seconds.
     public static let postOnsetDelay = 0.01
-    /// Analysis window, in seconds (rounded up to a power of two samples). It resolves the harmonics of notes
-    /// from about C2 (65 Hz) up; lower notes need a longer window than short events allow.
-    public static let windowDuration = 0.085
+    /// Analysis window, in seconds: 4 096 samples at 44.1 kHz (93 ms), rounded up at other rates to the next
+    /// length FFTW transforms fast (`RealFFT.fastSize`), so within 1 % of it at every rate and with bins about
+    /// 10.8 Hz wide: the bin counts below (two bins either side of a harmonic…) mean the same in Hz everywhere.
+    /// It resolves the harmonics of notes from about C2 (65 Hz) up; lower notes need a longer window than short
+    /// events allow.
+    public static let windowDuration = Double(referenceWindowLength) / 44_100
+    /// Spectra are scaled to those of a window of this many samples (the 44.1 kHz window), so that the floors on
+    /// the increase mean the same at every sample rate; at 44.1 kHz the scale is exactly 1.
+    public static let referenceWindowLength = 4_096
+    /// No window is shorter than this many samples.
+    static let shortestWindow = 256
     /// Windows that resolve a harmonic or two at least, and no longer than a long note.
     public static let windowDurations: ClosedRange<Double> = 0.01...1
 
@@ -46,6 +54,8 @@ public final class OnsetPitchEstimator {
     var increase: [Float]
     var frame: [Float]
     let binHz: Double
+    /// Spectra are multiplied by this (see `referenceWindowLength`).
+    let magnitudeScale: Float
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
     let candidates: [Double]
@@ -60,9 +70,9 @@ public final class OnsetPitchEstimator {
     public init(sampleRate: Double, windowSeconds: Double = OnsetPitchEstimator.windowDuration) throws(TranscribeError) {
         try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
         try SettingCheck.check("windowSeconds", windowSeconds, Self.windowDurations, " s")
-        var size = 256
-        while Double(size) < windowSeconds * sampleRate { size *= 2 }
+        let size = RealFFT.fastSize(atLeast: max(Self.shortestWindow, Int((windowSeconds * sampleRate).rounded())))
         fft = try RealFFT(size: size)
+        magnitudeScale = Float(Self.referenceWindowLength) / Float(size)
         self.sampleRate = sampleRate
         window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
         post = [Float](repeating: 0, count: size / 2 + 1)
@@ -311,6 +321,6 @@ public final class OnsetPitchEstimator {
             }
         }
         let channelShare = Float(channels)
-        for k in spectrum.indices { spectrum[k] = (spectrum[k] / channelShare).squareRoot() }
+        for k in spectrum.indices { spectrum[k] = (spectrum[k] / channelShare).squareRoot() * magnitudeScale }
     }
 }

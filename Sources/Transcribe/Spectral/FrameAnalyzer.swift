@@ -20,6 +20,15 @@ public final class FrameAnalyzer {
     private var magnitude: [Float]
     /// Each bin's power summed over the channels.
     private var power: [Float]
+    /// Magnitudes are multiplied by this (see `referenceWindowLength`).
+    private let magnitudeScale: Float
+
+    /// Magnitudes are scaled to those of a window of this many samples (46 ms at 44.1 kHz, where the thresholds were
+    /// set): a windowed spectrum's magnitude grows with the window's length in samples, and the log-mel values, the
+    /// onset floor and the attack patches must not depend on the sample rate. At 44.1 kHz the scale is exactly 1.
+    public static let referenceWindowLength = 2_048
+    /// No window is shorter than this many samples.
+    static let shortestWindow = 16
 
     /// - Parameters:
     ///   - sampleRate: of the audio, in Hz.
@@ -32,9 +41,9 @@ public final class FrameAnalyzer {
                                     allowed: "below the audio's Nyquist frequency, \(sampleRate / 2) Hz")
         }
         let windowLength = Int((settings.windowDuration * sampleRate).rounded())
-        var size = 16
-        while size < windowLength { size *= 2 }
+        let size = RealFFT.fastSize(atLeast: max(Self.shortestWindow, windowLength))
         fftSize = size
+        magnitudeScale = Float(Self.referenceWindowLength) / Float(size)
         hop = max(1, Int((settings.hopDuration * sampleRate).rounded()))
         fft = try RealFFT(size: size)
         filterbank = try MelFilterbank(bandCount: settings.melBandCount, fftSize: size, sampleRate: sampleRate,
@@ -127,7 +136,7 @@ public final class FrameAnalyzer {
         let channelShare = Float(channels)
         power.withUnsafeBufferPointer { power in
             magnitude.withUnsafeMutableBufferPointer { magnitude in
-                for k in 0...half { magnitude[k] = (power[k] / channelShare).squareRoot() }
+                for k in 0...half { magnitude[k] = (power[k] / channelShare).squareRoot() * magnitudeScale }
             }
         }
         magnitude.withUnsafeBufferPointer { filterbank.apply($0, into: row) }
