@@ -82,8 +82,12 @@ public struct MIDISong: Sendable, Equatable {
         self.init(tempoChanges: [.init(time: 0, microsecondsPerQuarter: Int((60_000_000 / bpm).rounded()))], tracks: tracks)
     }
 
-    /// Converts seconds to ticks through the tempo map (sorted by time).
-    func ticks(at seconds: Double) -> Int {
+    /// Converts seconds to ticks through the tempo map (sorted by time). The time must be one `tickPosition(at:)`
+    /// gives a finite position for within `Int` (writing checks every time first).
+    func ticks(at seconds: Double) -> Int { Int(tickPosition(at: seconds).rounded()) }
+
+    /// Seconds to ticks through the tempo map, unrounded.
+    func tickPosition(at seconds: Double) -> Double {
         var segmentStart = 0.0
         var segmentTicks = 0.0
         var secondsPerTick = 60 / Self.defaultBeatsPerMinute / Double(ticksPerQuarter)
@@ -93,6 +97,6 @@ public struct MIDISong: Sendable, Equatable {
             segmentStart = change.time
             secondsPerTick = Double(change.microsecondsPerQuarter) / 1_000_000 / Double(ticksPerQuarter)
         }
-        return Int((segmentTicks + (seconds - segmentStart) / secondsPerTick).rounded())
+        return segmentTicks + (seconds - segmentStart) / secondsPerTick
     }
 }

@@ -55,6 +55,8 @@ struct SoundSort: ParsableCommand {
     /// On Ctrl-C or a kill, half-written outputs are removed before the process ends. An interrupt or hang-up the
     /// parent chose to ignore (a background job) stays ignored; a blocked signal mask is not inherited.
     private static func installInterruptHandlers() {
+        // The handler reads a table made here, before any signal can arrive; it allocates nothing and takes no lock.
+        AtomicOutput.prepareForSignals()
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {

@@ -37,7 +37,12 @@ extension OnsetPitchEstimator {
     /// before the next is sought; then the share of energy no note explains.
     /// - Parameters: as `estimate(_:base:end:onset:)`.
     public func content(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> OnsetContent? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        content(AudioWindow(mono: samples, base: base, end: end), onset: onset)
+    }
+
+    /// The same over a window of every channel.
+    public func content(_ audio: AudioWindow, onset: Int) -> OnsetContent? {
+        guard prepare(audio, onset: onset) else { return nil }
         let whole = increase
         let total = whole.reduce(0, +)
         let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))

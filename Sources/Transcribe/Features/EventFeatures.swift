@@ -105,8 +105,18 @@ public final class FeatureExtractor {
     let attackSamples: Int
     private let pitch: OnsetPitchEstimator
 
+    /// - Parameters:
+    ///   - sampleRate: of the audio, in Hz.
+    ///   - frameDuration: seconds between spectrogram frames.
+    ///   - bandCount: mel bands per frame.
+    /// - Throws: `.invalidParameter` naming a setting or argument out of range.
     public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings(),
                 events: EventSettings = EventSettings()) throws(TranscribeError) {
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try SettingCheck.check("bandCount", bandCount, SpectrogramSettings.melBandCounts)
+        try settings.validate()
+        try events.validate()
         self.settings = settings
         self.sampleRate = sampleRate
         bands = bandCount
@@ -133,10 +143,9 @@ public final class FeatureExtractor {
     /// The features and attack level (dB) of `event`.
     /// - Parameters:
     ///   - linearRow: the mel magnitudes (linear) of a frame within `frames(of:frameCount:)`.
-    ///   - samples: a window holding `samples(of:)` that lies within the file; its first element is absolute
-    ///     sample `base`. `end` is the file's length in samples.
+    ///   - audio: a window of every channel holding `samples(of:)` that lies within the file.
     public func features(of event: DetectedEvent, frameCount: Int, linearRow: (Int) -> ArraySlice<Float>,
-                         samples: UnsafeBufferPointer<Float>, base: Int, end: Int) -> (features: EventFeatures, level: Double) {
+                         audio: AudioWindow) -> (features: EventFeatures, level: Double) {
         let floor = Float(-settings.dynamicRange)
         // The background: linear band magnitudes just before the onset, removed from every block.
         var background = [Float](repeating: 0, count: bands)
@@ -169,28 +178,32 @@ public final class FeatureExtractor {
         }
         let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
         let onset = onsetSample(event)
-        let single = pitch.estimate(samples, base: base, end: end, onset: onset)
+        let single = pitch.estimate(audio, onset: onset)
         var chord: [PitchEstimate] = []
         if (single?.confidence ?? 0) < settings.clearPitchConfidence {
-            chord = pitch.chord(samples, base: base, end: end, onset: onset) ?? []
+            chord = pitch.chord(audio, onset: onset) ?? []
         }
-        let content = pitch.content(samples, base: base, end: end, onset: onset)
-        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content),
-                level(samples, base: base, end: end, from: onset))
+        let content = pitch.content(audio, onset: onset)
+        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content), level(audio, from: onset))
     }
 
-    /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples.
-    private func level(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, from onset: Int) -> Double {
-        let range = max(0, onset)..<min(end, onset + attackSamples)
+    /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples,
+    /// as the root of its square's mean over the channels (a power, so opposite phases do not cancel).
+    private func level(_ audio: AudioWindow, from onset: Int) -> Double {
+        let range = max(0, onset)..<min(audio.end, onset + attackSamples)
         guard !range.isEmpty else { return -120 }
-        var sum = 0.0, sumSquares = 0.0
-        for s in range {
-            let value = Double(samples[s - base])
-            sum += value
-            sumSquares += value * value
-        }
         let n = Double(range.count)
-        let deviation = max(0, sumSquares / n - (sum / n) * (sum / n)).squareRoot()
+        var variance = 0.0
+        for channel in 0..<audio.channelCount {
+            var sum = 0.0, sumSquares = 0.0
+            for s in range {
+                let value = Double(audio.sample(frame: s, channel: channel))
+                sum += value
+                sumSquares += value * value
+            }
+            variance += max(0, sumSquares / n - (sum / n) * (sum / n))
+        }
+        let deviation = (variance / Double(audio.channelCount)).squareRoot()
         return deviation > 0 ? 20 * log10(deviation) : -120
     }
 
@@ -203,7 +216,7 @@ public final class FeatureExtractor {
             events.indices.map { index in
                 let (features, level) = extractor.features(of: events[index], frameCount: spectrogram.frameCount,
                                                            linearRow: { ArraySlice(spectrogram.row($0).map { pow(10, $0) - 1 }) },
-                                                           samples: signal, base: 0, end: signal.count)
+                                                           audio: AudioWindow(mono: signal, end: signal.count))
                 events[index].level = level
                 return features
             }
