@@ -42,7 +42,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["SoundSortCore", "Transcribe", "CCairo"], path: "Tests/TestSupport"),
         .testTarget(name: "SoundSortCoreTests", dependencies: ["SoundSortCore", "TestSupport"]),
-        .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"]),
+        .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),

@@ -1,7 +1,12 @@
 // swift-tools-version:6.1
 // Benchmarks of every stage and of the whole job: `cd Benchmarks && swift package benchmark`.
 // A package of its own (as swift-nio and swift-crypto do), so the main package builds without the benchmark tooling.
+import Foundation
 import PackageDescription
+
+/// SwiftPM names a path dependency after its folder ("main" in one checkout, a worktree's name in another): the folder
+/// above this one is the SoundSort package, whatever it is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
 
 let package = Package(
     name: "SoundSortBenchmarks",
@@ -15,9 +20,9 @@ let package = Package(
             name: "Stages",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "Transcribe", package: "main"),
-                .product(name: "MIDIIO", package: "main"),
-                .product(name: "SoundSortCore", package: "main"),
+                .product(name: "Transcribe", package: root),
+                .product(name: "MIDIIO", package: root),
+                .product(name: "SoundSortCore", package: root),
             ],
             path: "Benchmarks/Stages",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -1,6 +1,14 @@
 // swift-tools-version:6.0
-// libFuzzer target for the MIDI reader; built and run by scripts/fuzz-midi (needs clang's sanitizer runtimes).
+// libFuzzer targets for the MIDI reader and the audio path; built and run by scripts/fuzz-midi and scripts/fuzz-audio
+// (they need clang's sanitizer runtimes).
+import Foundation
 import PackageDescription
+
+/// SwiftPM names a path dependency after its folder: "main" in one checkout, "soundsort" or a worktree's name in
+/// another. The folder above this one is the SoundSort package, whatever it is called.
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent.lowercased()
+
+let fuzzerFlags: [LinkerSetting] = [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
 
 let package = Package(
     name: "SoundSortFuzz",
@@ -8,9 +16,15 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "MIDIReaderFuzz",
-            dependencies: [.product(name: "MIDIIO", package: "main")],
+            dependencies: [.product(name: "MIDIIO", package: root)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])],
-            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer,address", "-use-ld=lld"])]
+            linkerSettings: fuzzerFlags
+        ),
+        .executableTarget(
+            name: "AudioReaderFuzz",
+            dependencies: [.product(name: "Transcribe", package: root)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])],
+            linkerSettings: fuzzerFlags
         ),
     ]
 )

@@ -51,6 +51,8 @@ public struct MIDIFile: Sendable, Equatable {
     public init(bytes: [UInt8], path: String) throws(MIDIError) {
         let structure = try SMFStructure(data: bytes, path: path)
         let normalized = structure.normalizedBytes
+        // libsmf takes the length as an int.
+        guard normalized.count <= Int(Int32.max) else { throw .unsupported(path: path, reason: "larger than 2 GB") }
         let (loaded, logged) = LibSMF.run { () -> MIDIFile? in
             guard let smf = normalized.withUnsafeBytes({ smf_load_from_memory($0.baseAddress, Int32($0.count)) }) else { return nil }
             defer { smf_delete(smf) }

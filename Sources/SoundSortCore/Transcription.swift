@@ -2,7 +2,7 @@
 public struct Transcription: Sendable, Codable, Equatable {
     /// Length of the analysed audio, in seconds.
     public var duration: Double
-    /// Sample rate of the analysed audio, in Hz.
+    /// Sample rate of the audio file (or samples) given, in Hz; the analysis itself runs at 44.1 kHz.
     public var sampleRate: Double
     /// Tempo in beats per minute, when one was detected.
     public var tempo: Double?

@@ -66,7 +66,17 @@ public struct Transcriber: Sendable {
     /// - Parameter keepPicture: also keep a reduced spectrogram for drawing.
     public func analyse(path: String, keepPicture: Bool = false, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
         progress(.decoding, 0)
-        let source = try FileSampleSource(path: path)
+        return try analyse(FileSampleSource(path: path), keepPicture: keepPicture, progress: progress)
+    }
+
+    /// Transcribes an audio file's bytes held in memory (any format libsndfile reads); `path` names them in errors.
+    public func analyse(bytes: [UInt8], path: String, keepPicture: Bool = false,
+                        progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
+        progress(.decoding, 0)
+        return try analyse(FileSampleSource(bytes: bytes, path: path), keepPicture: keepPicture, progress: progress)
+    }
+
+    private func analyse(_ source: FileSampleSource, keepPicture: Bool, progress: TranscriptionProgress) throws(TranscribeError) -> Analysis {
         var analysis = try analyse(source: source, expectedFrames: Int(min(source.declaredFrameCount, Int64(Int32.max))),
                                    keepPicture: keepPicture, progress: progress)
         analysis.nonFiniteSamples = source.nonFiniteSamples

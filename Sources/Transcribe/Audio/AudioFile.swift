@@ -18,6 +18,8 @@ public final class AudioFile {
     public let encodingName: String
 
     private let handle: OpaquePointer
+    /// The bytes an in-memory file reads from, kept alive as long as the handle.
+    private let memory: MemoryFile?
     private var interleaved: [Float] = []
     /// Last finite sample of each channel, standing in for samples that are not finite.
     private var lastFinite: [Float] = []
@@ -27,7 +29,7 @@ public final class AudioFile {
     /// Opens `path` for reading.
     /// - Throws: `TranscribeError.cannotOpen` with libsndfile's own message; `.noAudio` for a file of zero frames
     ///   or an absurd sample rate or channel count.
-    public init(path: String) throws(TranscribeError) {
+    public convenience init(path: String) throws(TranscribeError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .cannotOpen(path: path, reason: "no such file")
@@ -39,7 +41,27 @@ public final class AudioFile {
         var info = SF_INFO()
         let opened = QuietStandardError.run { LibSndFile.open { sf_open(path, Int32(SFM_READ), &info) } }
         guard let handle = opened.handle else { throw .cannotOpen(path: path, reason: opened.error) }
+        try self.init(handle: handle, info: info, path: path, memory: nil)
+    }
+
+    /// Opens audio held in memory, through libsndfile's virtual I/O: what a file would hold, without a file.
+    /// - Parameter path: names the bytes in errors.
+    /// - Throws: as `init(path:)`.
+    public convenience init(bytes: [UInt8], path: String) throws(TranscribeError) {
+        guard !bytes.isEmpty else { throw .cannotOpen(path: path, reason: "the file is empty") }
+        let memory = MemoryFile(bytes)
+        var info = SF_INFO()
+        let opened = QuietStandardError.run {
+            LibSndFile.open { sf_open_virtual(&memory.callbacks, Int32(SFM_READ), &info, Unmanaged.passUnretained(memory).toOpaque()) }
+        }
+        guard let handle = opened.handle else { throw .cannotOpen(path: path, reason: opened.error) }
+        try self.init(handle: handle, info: info, path: path, memory: memory)
+    }
+
+    /// Takes over an open handle; closes it when the header is unusable.
+    private init(handle: OpaquePointer, info: SF_INFO, path: String, memory: MemoryFile?) throws(TranscribeError) {
         self.handle = handle
+        self.memory = memory
         self.path = path
         sampleRate = Double(info.samplerate)
         channelCount = Int(info.channels)

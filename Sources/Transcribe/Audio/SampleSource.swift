@@ -9,9 +9,11 @@ public protocol SampleSource: AnyObject {
     func read(maxFrames: Int, appendingTo buffer: inout [Float]) throws(TranscribeError) -> Int
 }
 
-/// An audio file as a sample source: decoded in blocks, reopened for each pass.
+/// An audio file (or a file's bytes in memory) as a sample source: decoded in blocks, reopened for each pass.
 public final class FileSampleSource: SampleSource {
     public let path: String
+    /// The file's bytes, when it is read from memory.
+    private let bytes: [UInt8]?
     public let sampleRate: Double
     public let channelCount: Int
     /// Frames the file's header announces (it may lie).
@@ -23,7 +25,18 @@ public final class FileSampleSource: SampleSource {
 
     public init(path: String) throws(TranscribeError) {
         self.path = path
+        bytes = nil
         file = try AudioFile(path: path)
+        sampleRate = file.sampleRate
+        channelCount = file.channelCount
+        declaredFrameCount = file.declaredFrameCount
+    }
+
+    /// A file's bytes held in memory; `path` names them in errors.
+    public init(bytes: [UInt8], path: String) throws(TranscribeError) {
+        self.path = path
+        self.bytes = bytes
+        file = try AudioFile(bytes: bytes, path: path)
         sampleRate = file.sampleRate
         channelCount = file.channelCount
         declaredFrameCount = file.declaredFrameCount
@@ -32,7 +45,7 @@ public final class FileSampleSource: SampleSource {
     public func rewind() throws(TranscribeError) {
         if pass == 0 { nonFiniteSamples = file.nonFiniteSampleCount }
         pass += 1
-        file = try AudioFile(path: path)
+        if let bytes { file = try AudioFile(bytes: bytes, path: path) } else { file = try AudioFile(path: path) }
     }
 
     public func read(maxFrames: Int, appendingTo buffer: inout [Float]) throws(TranscribeError) -> Int {
