@@ -58,18 +58,31 @@ public struct MIDISong: Sendable, Equatable {
     /// Tempo written when none was detected.
     public static let defaultBeatsPerMinute = 120.0
 
+    /// How percussive sounds are laid out on channels.
+    public enum DrumLayout: Sendable {
+        /// Every percussive sound on the General MIDI drum channel (10), at its class's drum note; tonal sounds on
+        /// the other 15 channels in turn.
+        case generalMIDI
+        /// Each sound, percussive or tonal, on the next channel in turn (tonal sounds skip channel 10): the layout
+        /// before drum classes (`--no-gm-drums`).
+        case channelPerSound
+    }
+
     /// One track per sound, in the transcription's display order.
     ///
-    /// Each sound gets the next channel; tonal sounds skip the drum channel, so they play as pitched instruments
-    /// in any General MIDI player. Past 16 channels they wrap, but every sound keeps its own track.
+    /// With `.generalMIDI` (the default), percussive sounds share channel 10 (index 9), each on its own track at its
+    /// own drum note, so any General MIDI player (fluidsynth, timidity, MuseScore) plays them as drums. Tonal sounds
+    /// take channels 1–9 and 11–16 in turn and never channel 10; past 15 tonal sounds the channels wrap (still
+    /// skipping 10), every sound keeping its own track. A DAW keeps tracks apart whatever their channel; a GM player
+    /// mixes two tracks of one channel into one instrument, which for our tracks (all program 0) changes nothing
+    /// but their shared controllers.
     /// A note is cut at the next onset of its own sound, so no two notes of one track overlap.
-    public init(transcription: Transcription) {
+    public init(transcription: Transcription, drums: DrumLayout = .generalMIDI) {
         let bpm = transcription.tempo ?? Self.defaultBeatsPerMinute
-        var channel = 0
         var tracks: [Track] = []
         let eventsBySound = Dictionary(grouping: transcription.events, by: \.sound)
-        for sound in transcription.sounds {
-            if sound.kind == .tonal && channel == Self.drumChannel { channel += 1 }
+        let channels = Self.channels(for: transcription.sounds.map(\.kind), drums: drums)
+        for (sound, channel) in zip(transcription.sounds, channels) {
             let events = (eventsBySound[sound.id] ?? []).sorted { $0.onset < $1.onset }
             var notes: [Track.Note] = []
             for (index, event) in events.enumerated() {
@@ -77,9 +90,20 @@ public struct MIDISong: Sendable, Equatable {
                 notes.append(.init(onset: event.onset, offset: min(event.offset, nextOnset), pitch: sound.midiNote, velocity: event.velocity))
             }
             tracks.append(Track(name: sound.name, channel: channel, program: sound.kind == .tonal ? 0 : nil, notes: notes))
-            channel = (channel + 1) % 16
         }
         self.init(tempoChanges: [.init(time: 0, microsecondsPerQuarter: Int((60_000_000 / bpm).rounded()))], tracks: tracks)
+    }
+
+    /// The channel of each sound, in display order (see `init(transcription:drums:)`).
+    public static func channels(for kinds: [Sound.Kind], drums: DrumLayout) -> [Int] {
+        var next = 0
+        return kinds.map { kind in
+            if drums == .generalMIDI && kind == .percussive { return drumChannel }
+            if next == drumChannel && kind == .tonal { next += 1 }
+            let channel = next
+            next = (next + 1) % 16
+            return channel
+        }
     }
 
     /// Converts seconds to ticks through the tempo map (sorted by time).

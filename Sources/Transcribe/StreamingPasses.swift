@@ -17,6 +17,8 @@ struct OnsetPass {
     var firstSample: Float = 0
     var lastSample: Float = 0
     var picture: SpectrogramPicture?
+    /// Each frame's level in octave bands (note lengths, drum classes).
+    var envelope: BandEnvelope
 }
 
 extension Transcriber {
@@ -30,7 +32,8 @@ extension Transcriber {
     /// - Complexity: one FFT per hop; memory O(frames) numbers, not O(samples).
     func onsetPass(_ source: SampleSource, analyzer: FrameAnalyzer, expectedFrames: Int, keepPicture: Bool,
                    report: (Double) -> Void) throws(TranscribeError) -> OnsetPass {
-        var result = OnsetPass()
+        var result = OnsetPass(envelope: BandEnvelope(frameDuration: analyzer.frameDuration))
+        var powers = [Float](repeating: 0, count: BandEnvelope.bandCount)
         var flux = FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         var window: [Float] = []
         var base = 0
@@ -56,6 +59,8 @@ extension Transcriber {
                     while nextFrame < lastFrame && (endOfFile || analyzer.endSample(ofFrame: nextFrame) <= total) {
                         let magnitude = analyzer.analyse(frame: nextFrame, samples: samples, base: base, leading: result.firstSample,
                                                          trailing: result.lastSample, end: endOfFile ? total : Int.max, into: row)
+                        powers.withUnsafeMutableBufferPointer { analyzer.octavePowers(into: $0) }
+                        powers.withUnsafeBufferPointer { result.envelope.append(powers: $0) }
                         result.onsetFunction.append(flux.push(UnsafeBufferPointer(row)))
                         result.frameMagnitude.append(magnitude)
                         if keepPicture {

@@ -19,6 +19,9 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var tonalShare = 0.5
     /// Velocities span this many dB below the loudest event.
     public var velocityRange = 48.0
+    /// Percussive sounds get the General MIDI drum note of their class (kick 36, snare 38, closed hat 42…); when
+    /// false, 36 + their rank among percussive sounds (the layout before drum classes).
+    public var generalMIDIDrums = true
 
     public init() {}
 
@@ -131,7 +134,10 @@ public struct Transcriber: Sendable {
                                           bandCentres: analyzer.filterbank.centerFrequencies)
             .expand(events: events, features: features, split: split)
         progress(.ordering, 0)
-        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: denseLabels(expanded.labels), settings: settings)
+        let labels = denseLabels(expanded.labels)
+        let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
+        let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
+        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays, settings: settings)
             .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
         return Analysis(transcription: transcription, picture: pass.picture)
     }

@@ -55,6 +55,9 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(help: "With --grid, draw the song's log-mel spectrogram above the rows.")
     var spectrogram = false
 
+    @Flag(name: .customLong("no-gm-drums"), help: "Write percussive sounds as before drum classes: each on its own channel at note 36 + its rank, not on the General MIDI drum channel (10) at its class's drum note.")
+    var noGMDrums = false
+
     @OptionGroup var analysis: AnalysisOptions
 
     func validate() throws {
@@ -69,10 +72,12 @@ struct TranscribeCommand: ParsableCommand {
         for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
         guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
-        let result = try Transcriber(settings: analysis.settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
+        var settings = analysis.settings
+        settings.generalMIDIDrums = !noGMDrums
+        let result = try Transcriber(settings: settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
         progress.clear()
         let transcription = result.transcription
-        try MIDISong(transcription: transcription).write(to: midiPath)
+        try MIDISong(transcription: transcription, drums: noGMDrums ? .channelPerSound : .generalMIDI).write(to: midiPath)
         if let json { try writeJSON(transcription, to: json) }
         if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
         if let grid {

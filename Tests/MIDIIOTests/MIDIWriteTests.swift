@@ -63,16 +63,26 @@ import TestSupport
         #expect(notes.map(\.offset) == [0.5, 1.0])
     }
 
-    @Test func transcriptionGetsATrackAndChannelPerSound() {
-        let sounds = (0..<18).map { index in
-            Sound(id: index, name: "S\(index)", kind: index == 0 ? .percussive : .tonal, midiNote: 40 + index, pitchHz: nil, exemplar: 0)
-        }
+    static let eighteenSounds = (0..<18).map { index in
+        Sound(id: index, name: "S\(index)", kind: index == 0 || index == 12 ? .percussive : .tonal, midiNote: 40 + index, pitchHz: nil, exemplar: 0)
+    }
+
+    @Test func transcriptionGetsATrackPerSoundDrumsOnChannelTen() {
         let events = [Event(onset: 0, duration: 1, sound: 3, velocity: 90), Event(onset: 0.5, duration: 1, sound: 3, velocity: 80)]
-        let song = MIDISong(transcription: Transcription(duration: 2, sampleRate: 44_100, tempo: 100, sounds: sounds, events: events))
+        let song = MIDISong(transcription: Transcription(duration: 2, sampleRate: 44_100, tempo: 100, sounds: Self.eighteenSounds, events: events))
         #expect(song.tracks.count == 18)
-        // Percussive sound 0 on channel 0, tonal sounds skip channel 9, then wrap after 15.
-        #expect(song.tracks.map(\.channel) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 0, 1, 2])
+        // Percussive sounds on channel 10 (index 9); the 16 tonal ones on the other channels in turn, wrapping after 15
+        // and never on 9.
+        #expect(song.tracks.map(\.channel) == [9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 9, 12, 13, 14, 15, 0])
+        #expect(song.tracks.map(\.program) == Self.eighteenSounds.map { $0.kind == .tonal ? 0 : nil })
         #expect(song.tracks[3].notes.map(\.offset) == [0.5, 1.5])  // Cut at the sound's next onset.
         #expect(song.tempoChanges == [.init(time: 0, microsecondsPerQuarter: 600_000)])
+    }
+
+    @Test func withoutGeneralMIDIDrumsEverySoundTakesTheNextChannel() {
+        let song = MIDISong(transcription: Transcription(duration: 2, sampleRate: 44_100, sounds: Self.eighteenSounds, events: []),
+                            drums: .channelPerSound)
+        // The layout before drum classes: tonal sounds skip channel 9, a percussive one may land on it.
+        #expect(song.tracks.map(\.channel) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 0, 1, 2])
     }
 }

@@ -4,9 +4,11 @@ import Foundation
 /// drum hit itself, each an event of its own with its own sound.
 ///
 /// Pitched notes are known by their pitch: a note joins the first-pass sound of clearly pitched events at that pitch
-/// when there is one, else the sound of all such notes at that pitch. A drum hit that started with notes is compared
-/// with the unpitched sounds of the song only where the notes' harmonics are not (its patch there is the notes'), and
-/// joins the nearest within the merge threshold; hits that match none are grouped among themselves the same way.
+/// when there is one, else the sound of all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
+/// a kick's falling sine, a snare's head), with or without a hit beside it, and what starts with it is split off only
+/// as another drum the song plays alone too. A drum hit that started with notes is compared with the unpitched sounds
+/// of the song only where the notes' harmonics are not (its patch there is the notes'), and joins the nearest within
+/// the merge threshold; hits that match none are grouped among themselves the same way.
 struct SimultaneousSounds {
     /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
     static let noteLabels = 1 << 30
@@ -81,6 +83,9 @@ struct SimultaneousSounds {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
                 let notes = known + found
                 for note in notes { appendNote(index, note) }
+                // A drum's own body (a kick's falling sine, a snare's head) is no note: what starts with it is another
+                // drum of the song, or the rest of the same drum.
+                let onlyDrumBodies = notes.allSatisfy { feature.drumBodies.contains($0.frequency) }
                 if hasHit {
                     var hit = feature
                     hit.pitch = nil
@@ -89,7 +94,7 @@ struct SimultaneousSounds {
                     // (a pluck's or a bow's noise is not a hit).
                     let mask = harmonicMask(notes)
                     if let label = hitLabel(hit.patch, mask: mask, own: own[index], percussive: percussive, dictionary: dictionary,
-                                            leaders: &hitLeaders, mayLead: known.isEmpty) {
+                                            leaders: &hitLeaders, mayLead: known.isEmpty && !onlyDrumBodies) {
                         append(index, hit, label)
                     }
                 }
@@ -103,6 +108,10 @@ struct SimultaneousSounds {
                     part.chord = []
                 } else if !feature.chord.isEmpty {
                     for note in feature.chord { appendNote(index, note) }
+                    continue
+                } else if split[index].count == 1, feature.pitchIsDrumBody, let body = feature.pitch {
+                    // A drum's body is known by its pitch whether or not something started with it.
+                    appendNote(index, body)
                     continue
                 }
                 append(index, part, cluster)

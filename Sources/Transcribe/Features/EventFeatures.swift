@@ -70,6 +70,13 @@ public struct EventFeatures: Sendable, Equatable {
     public var chord: [PitchEstimate] = []
     /// What starts at the onset, taken apart into notes and an unexplained (percussive) part.
     public var content: OnsetContent?
+    /// Pitches (Hz) found at the onset, as `pitch` or among `content`'s notes, that are a drum's body rather than a
+    /// note: they fall (a kick's sine, a tom) or die at once in a noise (a snare's head). The stages that take an
+    /// onset apart still use them (a kick's body under a hat is a second event); a sound counts them as unpitched.
+    public var drumBodies: [Double] = []
+
+    /// Whether `pitch` is a drum's body.
+    public var pitchIsDrumBody: Bool { pitch.map { drumBodies.contains($0.frequency) } ?? false }
 
     /// Whether the event is clearly pitched.
     public func isVoiced(minimumConfidence: Double) -> Bool { (pitch?.confidence ?? 0) >= minimumConfidence }
@@ -88,6 +95,8 @@ public struct FeatureSettings: Sendable, Equatable {
     public var backgroundLead = 0.03
     /// An event whose single pitch is less clear than this is tried as a chord.
     public var clearPitchConfidence = 0.8
+    /// From this clarity (0…1) on, a low pitch is checked for a drum's body (`EventFeatures.drumBodies`).
+    public var fairPitchConfidence = 0.5
 
     public init() {}
 }
@@ -103,6 +112,15 @@ public final class FeatureExtractor {
     let blockCount: Int
     /// Samples over which an event's level is measured.
     let attackSamples: Int
+    /// A pitch below this (Hz) is checked for a drum's body: kicks, toms and snare heads sit there; higher notes are
+    /// spared the second window.
+    static let drumBodyBelow = 400.0
+    /// A pitch that moves more than this (semitones) within its first 150 ms is a drum's…
+    static let maximumGlide = 1.0
+    /// …and so is one whose harmonic peak falls more than this (dB) in 65 ms (20 dB within about 130 ms) while
+    /// the notes found at the onset leave at least `noisyResidual` of its new energy unexplained (a drum's noise).
+    static let maximumFall = 10.0
+    static let noisyResidual = 0.3
     private let pitch: OnsetPitchEstimator
 
     public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings(),
@@ -175,7 +193,16 @@ public final class FeatureExtractor {
             chord = pitch.chord(samples, base: base, end: end, onset: onset) ?? []
         }
         let content = pitch.content(samples, base: base, end: end, onset: onset)
-        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content),
+        // A pitch that falls (a kick's sine, a tom) is a drum's, no note's; so is one that dies at once in a noise (a
+        // snare's head under its wires; a marimba's note dies as fast, but alone).
+        let noisy = (content?.residualShare ?? 1) >= Self.noisyResidual
+        var drumBodies: [Double] = []
+        for candidate in [single].compactMap({ $0 }).filter({ $0.confidence >= settings.fairPitchConfidence }) + (content?.notes ?? [])
+        where candidate.frequency < Self.drumBodyBelow && !drumBodies.contains(candidate.frequency) {
+            guard let after = pitch.persistence(samples, base: base, end: end, onset: onset, of: candidate.frequency) else { continue }
+            if abs(after.glide) > Self.maximumGlide || (noisy && after.fall < -Self.maximumFall) { drumBodies.append(candidate.frequency) }
+        }
+        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies),
                 level(samples, base: base, end: end, from: onset))
     }
 

@@ -96,7 +96,7 @@ public final class OnsetPitchEstimator {
 
     /// Samples (absolute) an estimate at `onset` reads.
     public func samples(around onset: Int) -> Range<Int> {
-        (onset - fft.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + fft.size)
+        (onset - fft.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples + fft.size)
     }
 
     /// Estimates the pitch of the sound starting at absolute sample `onset`.
@@ -265,7 +265,7 @@ public final class OnsetPitchEstimator {
     }
 
     /// Hann-windowed magnitude spectrum of `size` samples from absolute sample `start` (zeros outside the file).
-    private func magnitude(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, start: Int, into spectrum: inout [Float]) {
+    func magnitude(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, start: Int, into spectrum: inout [Float]) {
         let size = fft.size
         if start >= 0 && start + size <= end {
             for i in 0..<size { frame[i] = samples[start - base + i] * window[i] }
