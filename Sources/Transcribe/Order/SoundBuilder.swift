@@ -49,7 +49,7 @@ struct SoundBuilder {
         let loudest = events.map(\.level).max() ?? 0
         let transcribed = events.enumerated().map { index, event in
             let velocity = 127 + (event.level - loudest) * 127 / settings.velocityRange
-            return Event(onset: event.onset, duration: event.end - event.onset, sound: displayIndex[labels[index]],
+            return Event(onset: event.onset, duration: decays[index].length, sound: displayIndex[labels[index]],
                          velocity: min(127, max(1, Int(velocity.rounded()))), pitchHz: summaries[labels[index]].eventPitches[index])
         }
         return Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: sounds, events: transcribed)
