@@ -95,7 +95,8 @@ public struct FeatureSettings: Sendable, Equatable {
     public var backgroundLead = 0.03
     /// An event whose single pitch is less clear than this is tried as a chord.
     public var clearPitchConfidence = 0.8
-    /// From this clarity (0…1) on, a low pitch is checked for a drum's body (`EventFeatures.drumBodies`).
+    /// A pitch this clear (0…1) counts when it agrees with the other events of its sound (`SoundBuilder`); from this
+    /// clarity on, a low pitch is checked for a drum's body (`EventFeatures.drumBodies`).
     public var fairPitchConfidence = 0.5
 
     public init() {}

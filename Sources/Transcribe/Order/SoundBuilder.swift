@@ -81,22 +81,43 @@ struct SoundBuilder {
         var sortKey: [Double] { [kind == .percussive ? 0 : 1, pitchHz ?? 0, Double(exemplar)] }
     }
 
-    /// Kind, pitch and exemplar of a cluster, and the pitch (Hz) of each of its events that counts as pitched: those
-    /// clearly pitched (`voicedConfidence`) whose pitch is not a drum's body (`EventFeatures.drumBodies`: a kick's
-    /// falling sine, a snare's head).
+    /// Kind, pitch and exemplar of a cluster, and the pitch (Hz) of each of its events that counts as pitched.
+    ///
+    /// A sound is tonal when most of its events are pitched, whatever its attack (a pluck, a brass stab), or when every
+    /// event whose pitch was measured is; its note is their median pitch. An event is pitched when its pitch is clear
+    /// (`voicedConfidence`), or fairly clear (`FeatureSettings.fairPitchConfidence`) and within `pitchTolerance` of the
+    /// other fairly clear events of its sound (at least `consistentEvents` of them): a pluck's pitch is the same from
+    /// note to note, a noise's wanders. A drum's body (`EventFeatures.drumBodies`: a kick's falling sine, a snare's
+    /// head) is measured and unpitched. An event whose pitch was never measured (the part split off a compound, a drum
+    /// hit beside notes) is no evidence against a pitch: a brass stab heard alone once and twice under a kick is tonal;
+    /// in a tonal sound such events take its pitch.
     private func summarise(_ cluster: [Int], template: AttackPatch) -> Summary {
-        let voiced = cluster.filter { features[$0].isVoiced(minimumConfidence: settings.voicedConfidence) && !features[$0].pitchIsDrumBody }
-        let tonal = Double(voiced.count) >= settings.tonalShare * Double(cluster.count) && !voiced.isEmpty
-        let pitches = voiced.compactMap { features[$0].pitch?.frequency }.sorted()
+        let measured = cluster.filter { features[$0].pitch != nil }
+        let fairlyClear = measured.filter { features[$0].pitch!.confidence >= settings.features.fairPitchConfidence && !features[$0].pitchIsDrumBody }
+        let fairPitches = fairlyClear.map { features[$0].pitch!.midiPitch }.sorted()
+        let centre = fairPitches.isEmpty ? 0 : fairPitches[fairPitches.count / 2]
+        let agreeing = fairlyClear.filter { abs(features[$0].pitch!.midiPitch - centre) <= settings.pitchTolerance }
+        let consistent = Set(agreeing.count >= Self.consistentEvents ? agreeing : [])
+        let pitched = measured.filter {
+            (features[$0].isVoiced(minimumConfidence: settings.voicedConfidence) || consistent.contains($0)) && !features[$0].pitchIsDrumBody
+        }
+        let tonal = !pitched.isEmpty
+            && (Double(pitched.count) >= settings.tonalShare * Double(cluster.count) || pitched.count == measured.count)
+        let pitches = pitched.compactMap { features[$0].pitch?.frequency }.sorted()
+        let pitchHz = tonal ? pitches[pitches.count / 2] : nil
         var eventPitches: [Int: Double] = [:]
-        for index in voiced { eventPitches[index] = features[index].pitch!.frequency }
+        for index in pitched { eventPitches[index] = features[index].pitch!.frequency }
+        if let pitchHz { for index in cluster where features[index].pitch == nil { eventPitches[index] = pitchHz } }
         // The event most like the sound's mean.
         let exemplar = cluster.min { a, b in
             (features[a].patch.meanAbsoluteDifference(template) ?? .infinity, a) < (features[b].patch.meanAbsoluteDifference(template) ?? .infinity, b)
         }!
-        return Summary(kind: tonal ? .tonal : .percussive, pitchHz: tonal ? pitches[pitches.count / 2] : nil, exemplar: exemplar,
-                       eventPitches: eventPitches)
+        return Summary(kind: tonal ? .tonal : .percussive, pitchHz: pitchHz, exemplar: exemplar, eventPitches: eventPitches)
     }
+
+    /// An event's fairly clear pitch (`FeatureSettings.fairPitchConfidence`) counts when at least this many of its
+    /// sound's such events agree.
+    static let consistentEvents = 2
 
     /// The mean attack patch (in dB) of a sound's events.
     private func template(_ cluster: [Int]) -> AttackPatch { AttackPatch.mean(of: cluster.map { features[$0].patch }) }
