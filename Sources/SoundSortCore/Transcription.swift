@@ -4,17 +4,20 @@ public struct Transcription: Sendable, Codable, Equatable {
     public var duration: Double
     /// Sample rate of the analysed audio, in Hz.
     public var sampleRate: Double
-    /// Tempo in beats per minute, when one was detected.
+    /// Tempo in beats per minute at the start, when one was detected (`tempoMap`'s first).
     public var tempo: Double?
+    /// The song's tempo map and bar lines, when a beat was found.
+    public var tempoMap: TempoMap?
     /// The unique sounds, ordered so that similar sounds are adjacent.
     public var sounds: [Sound]
     /// Every sound event, sorted by onset; `Event.sound` indexes `sounds`.
     public var events: [Event]
 
-    public init(duration: Double, sampleRate: Double, tempo: Double? = nil, sounds: [Sound], events: [Event]) {
+    public init(duration: Double, sampleRate: Double, tempo: Double? = nil, tempoMap: TempoMap? = nil, sounds: [Sound], events: [Event]) {
         self.duration = duration
         self.sampleRate = sampleRate
-        self.tempo = tempo
+        self.tempo = tempo ?? tempoMap?.firstBeatsPerMinute
+        self.tempoMap = tempoMap
         self.sounds = sounds
         self.events = events
     }

@@ -19,6 +19,10 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var tonalShare = 0.5
     /// Velocities span this many dB below the loudest event.
     public var velocityRange = 48.0
+    /// Beat tracking and the tempo map.
+    public var beats = BeatSettings()
+    /// A tempo to write instead of the one found, in beats per minute (20…400); the beats still place the bars.
+    public var imposedTempo: Double?
     /// Percussive sounds get the General MIDI drum note of their class (kick 36, snare 38, closed hat 42…); when
     /// false, 36 + their rank among percussive sounds (the layout before drum classes).
     public var generalMIDIDrums = true
@@ -39,6 +43,7 @@ public struct TranscriptionSettings: Sendable, Equatable {
         try check("pitch tolerance", pitchTolerance, 0.1...12)
         try check("hop", spectrogram.hopDuration, 0.001...0.1)
         try check("window", spectrogram.windowDuration, spectrogram.hopDuration...1)
+        if let imposedTempo { try check("tempo", imposedTempo, 20...400) }
     }
 }
 
@@ -112,9 +117,12 @@ public struct Transcriber: Sendable {
                                                                frameDuration: analyzer.frameDuration)).sorted()
         var events = EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
-        let tempo = TempoEstimator.beatsPerMinute(onsetFunction: pass.onsetFunction, frameDuration: analyzer.frameDuration)
+        let tempoMap = BeatTracker(frameDuration: analyzer.frameDuration, settings: settings.beats)
+            .track(pass.onsetFunction, imposedBeatsPerMinute: settings.imposedTempo,
+                   firstOnset: onsetFrames.first.map { Double($0) * analyzer.frameDuration })?.map
+            ?? settings.imposedTempo.map { TempoMap.constant(beatsPerMinute: $0) }
         guard !events.isEmpty else {
-            return Analysis(transcription: Transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo, sounds: [], events: []),
+            return Analysis(transcription: Transcription(duration: duration, sampleRate: source.sampleRate, tempoMap: tempoMap, sounds: [], events: []),
                             picture: pass.picture)
         }
         progress(.features, 0)
@@ -138,7 +146,7 @@ public struct Transcriber: Sendable {
         let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
         let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays, settings: settings)
-            .transcription(duration: duration, sampleRate: source.sampleRate, tempo: tempo)
+            .transcription(duration: duration, sampleRate: source.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
 }

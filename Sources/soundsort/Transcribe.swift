@@ -58,11 +58,29 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(name: .customLong("no-gm-drums"), help: "Write percussive sounds as before drum classes: each on its own channel at note 36 + its rank, not on the General MIDI drum channel (10) at its class's drum note.")
     var noGMDrums = false
 
+    @Option(help: "Write this tempo (beats per minute, 20…400) instead of the song's tempo map; the beats found still place the first bar line.")
+    var tempo: Double?
+
+    @Option(help: ArgumentHelp("Snap note starts and ends to this grid from the first bar line: 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64 of a 4/4 bar (off by default).",
+                               valueName: "1/N"))
+    var quantize: String?
+
     @OptionGroup var analysis: AnalysisOptions
 
     func validate() throws {
         if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
         if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
+        if let tempo { try validateRange("--tempo", tempo, 20...400, unit: " BPM") }
+        if let quantize, Self.gridBeats(quantize) == nil {
+            throw ValidationError("--quantize must be 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64, not '\(quantize)'")
+        }
+    }
+
+    /// The grid of `--quantize 1/N` in quarter notes (4/N), for N a power of two up to 64.
+    static func gridBeats(_ text: String) -> Double? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0] == "1", let n = Int(parts[1]), [1, 2, 4, 8, 16, 32, 64].contains(n) else { return nil }
+        return 4 / Double(n)
     }
 
     var midiPath: String { output ?? (URL(fileURLWithPath: song).deletingPathExtension().path + ".mid") }
@@ -74,10 +92,12 @@ struct TranscribeCommand: ParsableCommand {
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
         var settings = analysis.settings
         settings.generalMIDIDrums = !noGMDrums
+        settings.imposedTempo = tempo
         let result = try Transcriber(settings: settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
         progress.clear()
         let transcription = result.transcription
-        try MIDISong(transcription: transcription, drums: noGMDrums ? .channelPerSound : .generalMIDI).write(to: midiPath)
+        try MIDISong(transcription: transcription, drums: noGMDrums ? .channelPerSound : .generalMIDI,
+                     quantize: quantize.flatMap(Self.gridBeats)).write(to: midiPath)
         if let json { try writeJSON(transcription, to: json) }
         if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
         if let grid {

@@ -84,3 +84,33 @@ import TestSupport
         #expect(result.standardOutput == "3 rows → \(folder.path("grid.svg"))\n")
     }
 }
+
+@Suite struct TempoOptionTests {
+    @Test func anImposedTempoIsWritten() throws {
+        let folder = TemporaryFolder()
+        let song = try TranscribeCommandTests.writeSong(in: folder)
+        #expect(try runSoundSort(["transcribe", song, "--tempo", "90"]).status == 0)
+        let tempi = try MIDIFile(path: folder.path("song.mid")).tempoChanges.map(\.beatsPerMinute)
+        #expect(tempi.count == 1 && abs(tempi[0] - 90) < 0.001, "\(tempi)")
+    }
+
+    @Test func quantizedNotesStartOnTheSixteenthGrid() throws {
+        let folder = TemporaryFolder()
+        let song = try TranscribeCommandTests.writeSong(in: folder)
+        #expect(try runSoundSort(["transcribe", song, "--tempo", "120", "--quantize", "1/16"]).status == 0)
+        // 120 BPM: a sixteenth is 0.125 s; the bar line falls on a sixteenth too.
+        for note in try MIDIFile(path: folder.path("song.mid")).notes.notes {
+            #expect(abs(note.onset / 0.125 - (note.onset / 0.125).rounded()) < 0.01, "\(note.onset)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--tempo", "1000"], "--tempo must be between 20.0 and 400.0 BPM, not 1000.0"),
+        (["--quantize", "1/3"], "--quantize must be 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64, not '1/3'"),
+    ])
+    func badTempoOptionsAreRefused(arguments: [String], message: String) throws {
+        let result = try runSoundSort(["transcribe", "song.wav"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(message))
+    }
+}

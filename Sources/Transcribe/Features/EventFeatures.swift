@@ -197,11 +197,13 @@ public final class FeatureExtractor {
         // A pitch that falls (a kick's sine, a tom) is a drum's, no note's; so is one that dies at once in a noise (a
         // snare's head under its wires; a marimba's note dies as fast, but alone).
         let noisy = (content?.residualShare ?? 1) >= Self.noisyResidual
-        var drumBodies: [Double] = []
+        var candidates: [Double] = []
         for candidate in [single].compactMap({ $0 }).filter({ $0.confidence >= settings.fairPitchConfidence }) + (content?.notes ?? [])
-        where candidate.frequency < Self.drumBodyBelow && !drumBodies.contains(candidate.frequency) {
-            guard let after = pitch.persistence(samples, base: base, end: end, onset: onset, of: candidate.frequency) else { continue }
-            if abs(after.glide) > Self.maximumGlide || (noisy && after.fall < -Self.maximumFall) { drumBodies.append(candidate.frequency) }
+        where candidate.frequency < Self.drumBodyBelow && !candidates.contains(candidate.frequency) {
+            candidates.append(candidate.frequency)
+        }
+        let drumBodies = zip(candidates, pitch.persistence(samples, base: base, end: end, onset: onset, of: candidates)).compactMap { frequency, after in
+            after.flatMap { abs($0.glide) > Self.maximumGlide || (noisy && $0.fall < -Self.maximumFall) ? frequency : nil }
         }
         return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies),
                 level(samples, base: base, end: end, from: onset))

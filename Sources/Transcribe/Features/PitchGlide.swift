@@ -18,26 +18,34 @@ extension OnsetPitchEstimator {
     /// Samples (absolute) `persistence(_:base:end:onset:of:)` reads beyond `samples(around:)`.
     var glideLagSamples: Int { Int(Self.glideWindowLag * Double(fft.size)) }
 
-    /// How the pitch `f0` (Hz) that starts at absolute sample `onset` goes on a little later: how far it moved, in
-    /// semitones (0 when too little is left to tell), and how far its peak fell, in dB. The strongest of its first four
-    /// harmonics in the increase across the onset is found again in the increase of a window `glideWindowLag` later
-    /// over the same background. Nil when there is nothing to compare (no peak, or the file ends).
+    /// How each pitch (Hz) that starts at absolute sample `onset` goes on a little later: how far it moved, in
+    /// semitones (0 when too little is left to tell), and how far its peak fell, in dB. The strongest of its first
+    /// four harmonics in the increase across the onset is found again in the increase of a window `glideWindowLag`
+    /// later over the same background. Nil for a pitch with nothing to compare (no peak, or the file ends).
     /// - Parameters: as `estimate(_:base:end:onset:)`; `samples` must also hold `glideLagSamples` more.
-    func persistence(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int, of f0: Double) -> (glide: Double, fall: Double)? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
-        var first = (frequency: f0, value: Float(0))
-        for h in 1...4 where f0 * Double(h) < sampleRate / 2 {
-            let peak = harmonicPeak(near: f0 * Double(h), semitones: 0.5)
-            if peak.value > first.value { first = peak }
+    /// - Complexity: three FFTs, whatever the number of pitches.
+    func persistence(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int,
+                     of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
+        guard !pitches.isEmpty, prepare(samples, base: base, end: end, onset: onset) else { return pitches.map { _ in nil } }
+        let firsts = pitches.map { f0 in
+            var first = (frequency: f0, value: Float(0))
+            for h in 1...4 where f0 * Double(h) < sampleRate / 2 {
+                let peak = harmonicPeak(near: f0 * Double(h), semitones: 0.5)
+                if peak.value > first.value { first = peak }
+            }
+            return first
         }
         let laterStart = onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples
-        guard first.value > 0, laterStart + fft.size / 2 < end else { return nil }
+        guard laterStart + fft.size / 2 < end else { return pitches.map { _ in nil } }
         magnitude(samples, base: base, end: end, start: laterStart, into: &post)
         for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
-        let later = harmonicPeak(near: first.frequency, semitones: Self.glideSearch)
-        let fall = max(Self.deepestFall, 20 * log10(Double(max(later.value, 1e-12) / first.value)))
-        let glide = later.value >= Self.glideEvidence * first.value ? 12 * log2(later.frequency / first.frequency) : 0
-        return (glide, fall)
+        return firsts.map { first in
+            guard first.value > 0 else { return nil }
+            let later = harmonicPeak(near: first.frequency, semitones: Self.glideSearch)
+            let fall = max(Self.deepestFall, 20 * log10(Double(max(later.value, 1e-12) / first.value)))
+            let glide = later.value >= Self.glideEvidence * first.value ? 12 * log2(later.frequency / first.frequency) : 0
+            return (glide, fall)
+        }
     }
 
     /// The largest bin of the increase within `semitones` of `frequency` (Hz), at its interpolated position.

@@ -10,7 +10,7 @@ struct SoundBuilder {
     let decays: [EventDecay]
     let settings: TranscriptionSettings
 
-    func transcription(duration: Double, sampleRate: Double, tempo: Double?) -> Transcription {
+    func transcription(duration: Double, sampleRate: Double, tempoMap: TempoMap?) -> Transcription {
         let clusterCount = (labels.max() ?? -1) + 1
         var members = [[Int]](repeating: [], count: clusterCount)
         for (event, label) in labels.enumerated() { members[label].append(event) }
@@ -52,7 +52,7 @@ struct SoundBuilder {
             return Event(onset: event.onset, duration: decays[index].length, sound: displayIndex[labels[index]],
                          velocity: min(127, max(1, Int(velocity.rounded()))), pitchHz: summaries[labels[index]].eventPitches[index])
         }
-        return Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: sounds, events: transcribed)
+        return Transcription(duration: duration, sampleRate: sampleRate, tempoMap: tempoMap, sounds: sounds, events: transcribed)
     }
 
     /// The class and General MIDI note of each percussive cluster: the sound with the most events of a class takes
