@@ -67,8 +67,13 @@ struct TranscribeCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @OptionGroup var picture: PictureOptions
+
     func validate() throws {
         if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
+        if grid == nil && (picture.from != nil || picture.to != nil || picture.width != nil) {
+            throw ValidationError("--from, --to and --width need --grid")
+        }
         if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
         if let tempo { try validateRange("--tempo", tempo, 20...400, unit: " BPM") }
         if let quantize, Self.gridBeats(quantize) == nil {
@@ -101,9 +106,10 @@ struct TranscribeCommand: ParsableCommand {
         if let json { try writeJSON(transcription, to: json) }
         if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
         if let grid {
-            var picture = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
-            if let reduced = result.picture { picture.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
-            try GridRenderer.render(picture, to: grid)
+            var drawing = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
+            if let reduced = result.picture { drawing.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
+            picture.apply(to: &drawing)
+            try GridRenderer.render(drawing, to: grid)
         }
         if result.nonFiniteSamples > 0 {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: \(result.nonFiniteSamples) samples were NaN or infinite and were read as the previous sample\n".utf8))
