@@ -41,6 +41,7 @@ let package = Package(
         ),
 
         .target(name: "TestSupport", dependencies: ["SoundSortCore", "Transcribe", "CCairo"], path: "Tests/TestSupport"),
+        .testTarget(name: "SoundSortCoreTests", dependencies: ["SoundSortCore", "TestSupport"]),
         .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"]),
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),

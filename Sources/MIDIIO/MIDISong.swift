@@ -141,8 +141,12 @@ public struct MIDISong: Sendable, Equatable {
         }
     }
 
-    /// Converts seconds to ticks through the tempo map (sorted by time).
-    func ticks(at seconds: Double) -> Int {
+    /// Converts seconds to ticks through the tempo map (sorted by time). The time must be one `tickPosition(at:)`
+    /// gives a finite position for within `Int` (writing checks every time first).
+    func ticks(at seconds: Double) -> Int { Int(tickPosition(at: seconds).rounded()) }
+
+    /// Seconds to ticks through the tempo map, unrounded.
+    func tickPosition(at seconds: Double) -> Double {
         var segmentStart = 0.0
         var segmentTicks = 0.0
         var secondsPerTick = 60 / Self.defaultBeatsPerMinute / Double(ticksPerQuarter)
@@ -152,6 +156,6 @@ public struct MIDISong: Sendable, Equatable {
             segmentStart = change.time
             secondsPerTick = Double(change.microsecondsPerQuarter) / 1_000_000 / Double(ticksPerQuarter)
         }
-        return Int((segmentTicks + (seconds - segmentStart) / secondsPerTick).rounded())
+        return segmentTicks + (seconds - segmentStart) / secondsPerTick
     }
 }

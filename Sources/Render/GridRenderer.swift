@@ -6,11 +6,14 @@ import SoundSortCore
 public enum RenderError: Error, Equatable, CustomStringConvertible {
     case unsupportedFormat(path: String)
     case cannotWrite(path: String, reason: String)
+    /// cairo refused a drawing operation; `reason` is its own status message.
+    case cannotDraw(path: String, reason: String)
 
     public var description: String {
         switch self {
         case let .unsupportedFormat(path): "\(path): unknown picture format (use .png, .svg or .pdf)"
         case let .cannotWrite(path, reason): "\(path): cannot write: \(reason)"
+        case let .cannotDraw(path, reason): "\(path): cannot draw the picture: \(reason)"
         }
     }
 }
@@ -24,6 +27,11 @@ public enum GridRenderer {
 
     public static func render(_ picture: GridPicture, to path: String) throws(RenderError) {
         guard let format = format(of: path) else { throw .unsupportedFormat(path: path) }
+        try render(picture, to: path, format: format)
+    }
+
+    /// Draws `picture` in `format` whatever the path's extension: for a temporary file that is renamed later.
+    public static func render(_ picture: GridPicture, to path: String, format: Format) throws(RenderError) {
         do {
             try AtomicOutput.write(to: path) { temporary in try draw(picture, format: format, to: temporary, reportingAs: path) }
         } catch let error as RenderError {
@@ -44,12 +52,17 @@ public enum GridRenderer {
             throw .cannotWrite(path: path, reason: surface.map { String(cString: cairo_status_to_string(cairo_surface_status($0))) } ?? "no surface")
         }
         defer { cairo_surface_destroy(surface) }
-        let cr = cairo_create(surface)!
+        // cairo_create never returns NULL, but a context in an error state (no memory) draws nothing.
+        guard let cr = cairo_create(surface) else { throw .cannotDraw(path: path, reason: "cairo made no context") }
         defer { cairo_destroy(cr) }
+        try check(cairo_status(cr), path)
         // Solid blocks: no anti-aliased edges blending neighbouring colours.
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
-        paint(picture, layout: layout, cr)
+        try paint(picture, layout: layout, cr, path)
+        // A context that failed midway (an invalid matrix, no memory) ignores what follows: never save half a picture.
+        try check(cairo_status(cr), path)
         cairo_surface_flush(surface)
+        try check(cairo_surface_status(surface), path)
         if format == .png {
             let status = cairo_surface_write_to_png(surface, temporary)
             guard status == CAIRO_STATUS_SUCCESS else { throw .cannotWrite(path: path, reason: String(cString: cairo_status_to_string(status))) }
@@ -60,7 +73,12 @@ public enum GridRenderer {
         }
     }
 
-    private static func paint(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer) {
+    /// Throws `.cannotDraw` with cairo's message unless `status` is success.
+    private static func check(_ status: cairo_status_t, _ path: String) throws(RenderError) {
+        guard status == CAIRO_STATUS_SUCCESS else { throw .cannotDraw(path: path, reason: String(cString: cairo_status_to_string(status))) }
+    }
+
+    private static func paint(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer, _ path: String) throws(RenderError) {
         setColor(cr, GridColors.background)
         cairo_paint(cr)
         cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
@@ -72,7 +90,7 @@ public enum GridRenderer {
             cairo_show_text(cr, title)
             cairo_set_font_size(cr, 12)
         }
-        if let spectrogram = picture.spectrogram { paintSpectrogram(spectrogram, layout: layout, cr) }
+        if let spectrogram = picture.spectrogram { try paintSpectrogram(spectrogram, layout: layout, cr, path) }
         let plotLeft = layout.x(layout.from), plotRight = layout.x(layout.to)
         for (index, row) in picture.rows.enumerated() {
             let top = layout.rowTop(index)
@@ -164,14 +182,25 @@ public enum GridRenderer {
     }
 
     /// The spectrogram as one image (a pixel per frame and band, darker is louder), scaled into place.
-    private static func paintSpectrogram(_ spectrogram: (values: [Float], bands: Int, frameDuration: Double), layout: GridLayout, _ cr: OpaquePointer) {
+    private static func paintSpectrogram(_ spectrogram: (values: [Float], bands: Int, frameDuration: Double), layout: GridLayout,
+                                         _ cr: OpaquePointer, _ path: String) throws(RenderError) {
         let bands = spectrogram.bands
         let frames = spectrogram.values.count / max(bands, 1)
-        guard frames > 0, bands > 0, let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(frames), Int32(bands)) else { return }
+        guard frames > 0, bands > 0 else { return }
+        guard spectrogram.frameDuration.isFinite, spectrogram.frameDuration > 0, frames <= Int(Int32.max), bands <= Int(Int32.max) else {
+            throw .cannotDraw(path: path, reason: "a spectrogram of \(frames) × \(bands) values at \(spectrogram.frameDuration) s a frame")
+        }
+        guard let image = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(frames), Int32(bands)) else {
+            throw .cannotDraw(path: path, reason: "cairo made no image for the spectrogram")
+        }
         defer { cairo_surface_destroy(image) }
+        try check(cairo_surface_status(image), path)
+        guard let data = cairo_image_surface_get_data(image) else {
+            throw .cannotDraw(path: path, reason: "the spectrogram image has no pixels")
+        }
         let peak = max(spectrogram.values.max() ?? 1, 1e-6)
         let stride = Int(cairo_image_surface_get_stride(image)) / 4
-        let pixels = UnsafeMutableRawPointer(cairo_image_surface_get_data(image)!).assumingMemoryBound(to: UInt32.self)
+        let pixels = UnsafeMutableRawPointer(data).assumingMemoryBound(to: UInt32.self)
         for frame in 0..<frames {
             for band in 0..<bands {
                 let level = min(1, max(0, spectrogram.values[frame * bands + band] / peak))

@@ -4,17 +4,14 @@ import Foundation
 /// in the same folder, which is renamed over the target only once it was written without error.
 public enum AtomicOutput {
     private static let lock = NSLock()
-    nonisolated(unsafe) private static var pending: Set<String> = []
     nonisolated(unsafe) private static var counter = 0
 
     /// Calls `write` with a temporary path beside `path`, then renames it to `path`.
     /// On any error the temporary file is removed and the error rethrown; an existing `path` is left as it was.
     public static func write(to path: String, _ write: (_ temporaryPath: String) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(nextNumber()).tmp").path
-        register(temporary)
-        defer { unregister(temporary) }
+        let temporary = temporaryPath(for: path)
+        let slot = try registerSlot(temporary)
+        defer { PendingFiles.shared.remove(slot: slot) }
         do {
             try write(temporary)
             guard rename(temporary, path) == 0 else {
@@ -36,8 +33,20 @@ public enum AtomicOutput {
     }
 
     /// Removes every temporary file still being written: for a signal handler, before the process exits.
+    /// Async-signal-safe once `prepareForSignals()` ran (see `PendingFiles`).
     public static func removePendingFiles() {
-        for path in pending { unlink(path) }
+        PendingFiles.shared.removeAll()
+    }
+
+    /// Makes what `removePendingFiles()` reads; call before installing the signal handler that calls it.
+    public static func prepareForSignals() {
+        PendingFiles.prepare()
+    }
+
+    /// A fresh hidden name beside `path` (`.NAME.PID.N.tmp`), for content that is not complete yet.
+    static func temporaryPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(nextNumber()).tmp").path
     }
 
     private static func nextNumber() -> Int {
@@ -46,13 +55,35 @@ public enum AtomicOutput {
         return counter
     }
 
-    private static func register(_ path: String) {
-        lock.lock(); defer { lock.unlock() }
-        pending.insert(path)
+    /// Records a temporary file for the signal handler.
+    private static func registerSlot(_ temporary: String) throws -> Int {
+        do {
+            return try PendingFiles.shared.add(temporary)
+        } catch .pathTooLong {
+            throw CocoaError(.fileWriteInvalidFileName, userInfo: [NSLocalizedDescriptionKey: "the path is too long"])
+        } catch {
+            throw CocoaError(.fileWriteUnknown, userInfo: [
+                NSLocalizedDescriptionKey: "more than \(PendingFiles.shared.capacity) files are being written at once"])
+        }
     }
 
-    private static func unregister(_ path: String) {
+    /// Slots of the signal handler's table held by paths recorded with `register(_:)` (never read by the handler).
+    nonisolated(unsafe) private static var slots: [String: [Int]] = [:]
+
+    /// Records `path` (an output set's temporary file or target) for the signal handler. Best effort: with the
+    /// table full or the path too long, an interrupt leaves that file behind; the write itself is unaffected.
+    static func register(_ path: String) {
+        guard let slot = try? PendingFiles.shared.add(path) else { return }
         lock.lock(); defer { lock.unlock() }
-        pending.remove(path)
+        slots[path, default: []].append(slot)
+    }
+
+    /// Forgets a path recorded with `register(_:)`.
+    static func unregister(_ path: String) {
+        lock.lock()
+        let slot = slots[path]?.popLast()
+        if slots[path]?.isEmpty == true { slots[path] = nil }
+        lock.unlock()
+        if let slot { PendingFiles.shared.remove(slot: slot) }
     }
 }

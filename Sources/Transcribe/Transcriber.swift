@@ -10,6 +10,7 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var features = FeatureSettings()
     /// Two events are one sound when their attack spectra differ by less than this, in dB (mean absolute difference
     /// over bands and time, after level normalisation; average linkage between groups). 1…40.
+    /// (Every setting's range is in `Settings+Validation.swift`.)
     public var mergeThreshold = 5.5
     /// An event is pitched when its pitch confidence reaches this (0…1).
     public var voicedConfidence = 0.8
@@ -28,23 +29,6 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var generalMIDIDrums = true
 
     public init() {}
-
-    /// Checks every value; the error names the setting and its allowed range.
-    public func validate() throws(TranscribeError) {
-        func check(_ name: String, _ value: Double, _ range: ClosedRange<Double>) throws(TranscribeError) {
-            guard value.isFinite, range.contains(value) else {
-                throw .invalidParameter(name: name, value: "\(value)", allowed: "\(range.lowerBound)…\(range.upperBound)")
-            }
-        }
-        try check("onset threshold", onsets.threshold, 0.01...1)
-        try check("minimum gap", onsets.minimumGap, 0.005...2)
-        try check("merge threshold", mergeThreshold, 1...40)
-        try check("voiced confidence", voicedConfidence, 0...1)
-        try check("pitch tolerance", pitchTolerance, 0.1...12)
-        try check("hop", spectrogram.hopDuration, 0.001...0.1)
-        try check("window", spectrogram.windowDuration, spectrogram.hopDuration...1)
-        if let imposedTempo { try check("tempo", imposedTempo, 20...400) }
-    }
 }
 
 /// A stage of the pipeline, for progress reports.
@@ -78,9 +62,11 @@ public struct Transcriber: Sendable {
         try analyse(path: path, progress: progress).transcription
     }
 
-    /// Transcribes mono `samples` at `sampleRate` Hz.
-    public func transcribe(samples: [Float], sampleRate: Double, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Transcription {
-        try analyse(source: ArraySampleSource(samples: samples, sampleRate: sampleRate), expectedFrames: samples.count, progress: progress).transcription
+    /// Transcribes `samples` at `sampleRate` Hz: mono, or `channelCount` interleaved channels.
+    public func transcribe(samples: [Float], sampleRate: Double, channelCount: Int = 1,
+                           progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Transcription {
+        let source = try ArraySampleSource(samples: samples, sampleRate: sampleRate, channelCount: channelCount)
+        return try analyse(source: source, expectedFrames: samples.count / channelCount, progress: progress).transcription
     }
 
     /// Transcribes the audio file at `path`, streaming it (twice) in blocks.
@@ -94,12 +80,24 @@ public struct Transcriber: Sendable {
         return analysis
     }
 
+    /// Every source is analysed at this rate, in Hz: resampled to it when its own differs (see `ResampledSource`), so
+    /// that the same music at 44.1, 48 or 96 kHz gives the same sounds. 44.1 kHz is the corpus' rate and the most
+    /// common one of music files; content above 20 kHz, which the analysis never reads, is all that is lost.
+    public static let analysisSampleRate = 44_100
+
+    /// `source` at the analysis rate: itself at that rate, else resampled.
+    public static func analysisSource(_ source: SampleSource) throws(TranscribeError) -> SampleSource {
+        source.sampleRate == Double(analysisSampleRate) ? source : try ResampledSource(source, outputRate: analysisSampleRate)
+    }
+
     /// Transcribes a sample source in two streaming passes: onsets first (they need the whole file's statistics),
     /// then each event's features from a short window around its onset. Memory grows with the number of events,
     /// not with the number of samples.
-    /// - Parameter expectedFrames: about how many samples the source holds (sizes the picture).
-    public func analyse(source: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
+    /// - Parameter expectedFrames: about how many frames the source holds (sizes the picture).
+    public func analyse(source original: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
                         progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
+        let source = try Self.analysisSource(original)
+        let expectedFrames = Int(Double(expectedFrames) * source.sampleRate / original.sampleRate)
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
         let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
@@ -111,18 +109,20 @@ public struct Transcriber: Sendable {
             if let file = source as? FileSampleSource { throw .noAudio(path: file.path) }
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
         }
-        let duration = Double(pass.sampleCount) / source.sampleRate
-        let fastOnsets = OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
-        let onsetFrames = (fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
+        // The source's own length: the resampled one may differ by a fraction of a frame.
+        let duration = (source as? ResampledSource).map { Double($0.inputFrameCount) / original.sampleRate }
+            ?? Double(pass.sampleCount) / source.sampleRate
+        let fastOnsets = try OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        let onsetFrames = (try fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
                                                                frameDuration: analyzer.frameDuration)).sorted()
-        var events = EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
+        var events = try EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
         let tempoMap = BeatTracker(frameDuration: analyzer.frameDuration, settings: settings.beats)
             .track(pass.onsetFunction, imposedBeatsPerMinute: settings.imposedTempo,
                    firstOnset: onsetFrames.first.map { Double($0) * analyzer.frameDuration })?.map
             ?? settings.imposedTempo.map { TempoMap.constant(beatsPerMinute: $0) }
         guard !events.isEmpty else {
-            return Analysis(transcription: Transcription(duration: duration, sampleRate: source.sampleRate, tempoMap: tempoMap, sounds: [], events: []),
+            return Analysis(transcription: Transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap, sounds: [], events: []),
                             picture: pass.picture)
         }
         progress(.features, 0)
@@ -142,11 +142,13 @@ public struct Transcriber: Sendable {
                                           bandCentres: analyzer.filterbank.centerFrequencies)
             .expand(events: events, features: features, split: split)
         progress(.ordering, 0)
-        let labels = denseLabels(expanded.labels)
+        let refined = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+            .merge(features: expanded.features, labels: expanded.labels)
+        let labels = denseLabels(refined)
         let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
         let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays, settings: settings)
-            .transcription(duration: duration, sampleRate: source.sampleRate, tempoMap: tempoMap)
+            .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
 }

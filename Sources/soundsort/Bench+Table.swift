@@ -9,12 +9,12 @@ enum BenchTable {
             let f = r.figures
             out += "| \(f.name) | \(r.referenceNotes)/\(r.events) | \(f3(f.noteOnsetF)) | \(f3(f.eventOnsetF)) | \(f3(f.adjustedRandIndex)) "
                 + "| \(f3(f.vMeasure)) | \(f3(f.mappedF)) | \(f.soundsFound)/\(f.referenceSounds) | \(f3(f.orderContiguity)) "
-                + "| \(formatFixed(r.realTimeFactor, 0)) |\n"
+                + "| \(r.seconds > 0 ? formatFixed(r.realTimeFactor, 0) : "–") |\n"
         }
         let m = report.means
         let overall = report.totalTranscriptionSeconds > 0 ? report.totalAudioSeconds / report.totalTranscriptionSeconds : 0
         out += "| **mean** | | **\(f3(m.noteOnsetF))** | **\(f3(m.eventOnsetF))** | **\(f3(m.adjustedRandIndex))** | **\(f3(m.vMeasure))** "
-            + "| **\(f3(m.mappedF))** | | **\(f3(m.orderContiguity))** | **\(formatFixed(overall, 0))** |\n"
+            + "| **\(f3(m.mappedF))** | | **\(f3(m.orderContiguity))** | **\(overall > 0 ? formatFixed(overall, 0) : "–")** |\n"
         return out
     }
 

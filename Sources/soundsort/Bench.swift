@@ -21,6 +21,9 @@ struct Bench: ParsableCommand {
 
         --compare A.json B.json lists the same changes, and the change of every mean, between two saved --json \
         reports (or baselines), without transcribing anything.
+
+        --estimates DIR scores transcriptions made already (a batch's output folder: DIR/NAME.mid for each case's \
+        audio NAME.*) instead of transcribing; the times come from DIR/summary*.jsonl when it has them.
         """
     )
 
@@ -44,6 +47,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Largest fall of a gated mean below the baseline that still passes, when writing a new baseline (0…1).")
     var tolerance: Double = 0.02
 
+    @Option(help: ArgumentHelp("Score the MIDI files of this folder (NAME.mid for each case's audio NAME.*, as a batch writes them) instead of transcribing.",
+                               valueName: "dir"))
+    var estimates: String?
+
     @Option(parsing: .upToNextOption,
             help: ArgumentHelp("Two saved --json reports (or baselines), earlier then later, to compare instead of running a folder.",
                                valueName: "report.json"))
@@ -60,6 +67,7 @@ struct Bench: ParsableCommand {
         if updateBaseline { throw ValidationError("--compare cannot be combined with --update-baseline") }
         if json != nil { throw ValidationError("--compare cannot be combined with --json") }
         if baseline != nil { throw ValidationError("--compare cannot be combined with --baseline") }
+        if estimates != nil { throw ValidationError("--compare cannot be combined with --estimates") }
     }
 
     func run() throws {
@@ -73,8 +81,12 @@ struct Bench: ParsableCommand {
         if let json { try refuseOverwritingInputs(json, inputs: inputs + [baselinePath]) }
         if updateBaseline { try refuseOverwritingInputs(baselinePath, inputs: inputs) }
 
-        let transcriber = try Transcriber(settings: analysis.settings)
-        let results = try runCases(found.cases, transcriber: transcriber)
+        let results: [CaseResult]
+        if let estimates {
+            results = try scoreEstimates(found.cases, in: estimates)
+        } else {
+            results = try runCases(found.cases, transcriber: try Transcriber(settings: analysis.settings))
+        }
         let report = BenchReport(cases: results, means: BenchMeans(results.map(\.figures)),
                                  totalAudioSeconds: results.reduce(0) { $0 + $1.duration },
                                  totalTranscriptionSeconds: results.reduce(0) { $0 + $1.seconds })
@@ -176,7 +188,48 @@ struct Bench: ParsableCommand {
         let elapsed = clock.now - start
         // Scored through a real MIDI file, exactly as a user would score the output.
         try MIDISong(transcription: transcription).write(to: midiPath)
-        let estimate = try MIDIFile(path: midiPath).notes
+        return try score(item, estimate: try MIDIFile(path: midiPath).notes, duration: transcription.duration,
+                         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// `--estimates DIR`: each case scored against `DIR/NAME.mid` (NAME: the case's audio file name without
+    /// extension, as a batch names its outputs; else the case's name). A case without an estimate is named in one
+    /// warning and left out (a song that failed in the batch). The audio's length and the time each song took come
+    /// from the batch's summaries when they list the case's audio, else the length from the audio file's header and
+    /// no time ("–" in the table).
+    private func scoreEstimates(_ cases: [BenchCase], in folder: String) throws -> [CaseResult] {
+        let summaries = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasPrefix("summary") && $0.hasSuffix(".jsonl") }.sorted()
+            .reduce(into: [String: SummaryRecord]()) { records, name in
+                records.merge(SummaryLog.read((folder as NSString).appendingPathComponent(name))) { $1 }
+            }
+        var results: [CaseResult] = []
+        var missing: [String] = []
+        for item in cases {
+            let audioName = ((item.audioPath as NSString).lastPathComponent as NSString).deletingPathExtension
+            let candidates = [audioName, item.name].map { (folder as NSString).appendingPathComponent($0 + ".mid") }
+            guard let estimatePath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+                missing.append(item.name)
+                continue
+            }
+            let record = summaries[resolvedPath(item.audioPath)]
+            let duration = try record?.audioSeconds ?? AudioFile(path: item.audioPath).declaredDuration
+            results.append(try score(item, estimate: try MIDIFile(path: estimatePath).notes, duration: duration, seconds: record?.seconds ?? 0))
+        }
+        if !missing.isEmpty {
+            FileHandle.standardError.write(Data("soundsort: \(folder): warning: no estimate for \(missing.joined(separator: ", ")); left out\n".utf8))
+        }
+        guard !results.isEmpty else {
+            throw CommandFailure(path: folder, reason: "no estimate for any case (NAME.mid for each case's audio NAME.*)")
+        }
+        return results
+    }
+
+    /// Scores one case's estimate against its reference.
+    /// - Parameters:
+    ///   - duration: the audio's length, in seconds.
+    ///   - seconds: the time the transcription took, in seconds (0: unknown).
+    private func score(_ item: BenchCase, estimate: NoteList, duration: Double, seconds: Double) throws -> CaseResult {
         let reference = try MIDIFile(path: item.referencePath).notes
         let scores = Eval.score(estimate: estimate, reference: reference,
                                 options: ScoreOptions(window: window, referenceLabel: item.referenceLabel, estimateLabel: .track))
@@ -184,8 +237,7 @@ struct Bench: ParsableCommand {
                                   adjustedRandIndex: scores.clustering.adjustedRandIndex, vMeasure: scores.clustering.vMeasure,
                                   mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds,
                                   referenceSounds: scores.referenceSounds, orderContiguity: scores.orderContiguity)
-        return CaseResult(figures: figures, duration: transcription.duration,
-                          seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-                          events: transcription.events.count, referenceNotes: reference.notes.count)
+        return CaseResult(figures: figures, duration: duration, seconds: seconds, events: estimate.notes.count,
+                          referenceNotes: reference.notes.count)
     }
 }

@@ -56,13 +56,17 @@ struct Grid: ParsableCommand {
 
     @OptionGroup var picture: PictureOptions
 
+    @Flag(help: "Replace an existing output even when it is not a picture of the format asked for.")
+    var force = false
+
     func validate() throws {
         guard GridRenderer.format(of: output) != nil else { throw ValidationError("--output must end in .png, .svg or .pdf, not '\(output)'") }
         try validateRange("--window", window, 0.001...1, unit: " seconds")
     }
 
     func run() throws {
-        try refuseOverwritingInputs(output, inputs: [midi] + (reference.map { [$0] } ?? []))
+        let format = GridRenderer.format(of: output)!  // Checked in validate().
+        try checkOutput(PlannedOutput(path: output, kind: .picture(format)), inputs: [midi] + (reference.map { [$0] } ?? []), force: force)
         let file = try MIDIFile(path: midi)
         let notes = file.notes.notes
         let labels = notes.map(label.label(of:))
@@ -112,7 +116,7 @@ struct Grid: ParsableCommand {
         var drawing = GridPicture(rows: rows, duration: duration, barLines: file.barLines,
                                   title: URL(fileURLWithPath: midi).lastPathComponent)
         picture.apply(to: &drawing)
-        try GridRenderer.render(drawing, to: output)
+        try writeOutputs([PendingOutput(path: output) { [drawing] temporary in try GridRenderer.render(drawing, to: temporary, format: format) }])
         print("\(rows.count) rows → \(output)")
     }
 

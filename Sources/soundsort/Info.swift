@@ -39,45 +39,67 @@ struct Info: ParsableCommand {
         print("rate:      \(Int(audio.sampleRate)) Hz")
         print("channels:  \(audio.channelCount)")
         print("duration:  \(formatSeconds(audio.duration)) (\(audio.frameCount) frames)")
-        print("peak:      \(formatDecibels(audio.peak)) dBFS")
-        print("rms:       \(formatDecibels(audio.rms)) dBFS")
-        if audio.nonFiniteSamples > 0 { print("warning:   \(audio.nonFiniteSamples) samples were NaN or infinite and were read as 0") }
+        print("peak:      \(formatDecibels(audio.peak)) dBFS\(perChannel(audio.channelPeaks))")
+        print("rms:       \(formatDecibels(audio.rms)) dBFS\(perChannel(audio.channelRMS))")
+        if audio.nonFiniteSamples > 0 {
+            print("warning:   \(audio.nonFiniteSamples) samples were NaN or infinite and were read as the channel's previous sample")
+        }
+    }
+
+    /// " (per channel: a, b, …)" in dBFS when the file has several channels.
+    private func perChannel(_ levels: [Float]) -> String {
+        levels.count > 1 ? " (per channel: \(levels.map(formatDecibels).joined(separator: ", ")))" : ""
     }
 }
 
-/// Audio figures for `info`, measured over the whole file in one streaming pass.
+/// Audio figures for `info`, measured over the whole file in one streaming pass, channel by channel: a mono mix
+/// would hide a channel's peak, and cancel channels in opposite phase.
 struct AudioSummary {
     var container: String
     var encoding: String
     var sampleRate: Double
     var channelCount: Int
     var frameCount: Int
-    var peak: Float
-    var rms: Float
+    /// The largest absolute sample of each channel.
+    var channelPeaks: [Float]
+    /// The root mean square of each channel.
+    var channelRMS: [Float]
     var nonFiniteSamples: Int
     var duration: Double { Double(frameCount) / sampleRate }
+    /// The file's peak: the largest sample of any channel.
+    var peak: Float { channelPeaks.max() ?? 0 }
+    /// The RMS over every sample of every channel.
+    var rms: Float { (channelRMS.reduce(0) { $0 + $1 * $1 } / Float(max(1, channelRMS.count))).squareRoot() }
 }
+
+/// Frames `info` reads at a time.
+private let infoBlockFrames = 65_536
 
 func readAudio(_ path: String) throws -> AudioSummary {
     let audio = try AudioFile(path: path)
+    let channels = audio.channelCount
     var block: [Float] = []
     var frames = 0
-    var peak: Float = 0
-    var sumOfSquares = 0.0
+    var peaks = [Float](repeating: 0, count: channels)
+    var sumsOfSquares = [Double](repeating: 0, count: channels)
     while true {
         block.removeAll(keepingCapacity: true)
-        let read = try audio.readMono(maxFrames: 65_536, appendingTo: &block)
+        let read = try audio.read(maxFrames: infoBlockFrames, appendingTo: &block)
         if read == 0 { break }
         frames += read
-        for sample in block {
-            peak = max(peak, abs(sample))
-            sumOfSquares += Double(sample * sample)
+        for frame in 0..<read {
+            for channel in 0..<channels {
+                let sample = block[frame * channels + channel]
+                peaks[channel] = max(peaks[channel], abs(sample))
+                sumsOfSquares[channel] += Double(sample) * Double(sample)
+            }
         }
     }
     if frames == 0 { throw TranscribeError.noAudio(path: path) }
     return AudioSummary(container: audio.containerName, encoding: audio.encodingName, sampleRate: audio.sampleRate,
-                        channelCount: audio.channelCount, frameCount: frames, peak: peak,
-                        rms: Float((sumOfSquares / Double(frames)).squareRoot()), nonFiniteSamples: audio.nonFiniteSampleCount)
+                        channelCount: channels, frameCount: frames, channelPeaks: peaks,
+                        channelRMS: sumsOfSquares.map { Float(($0 / Double(frames)).squareRoot()) },
+                        nonFiniteSamples: audio.nonFiniteSampleCount)
 }
 
 /// Whether a path names a MIDI file (by its first bytes, else its extension) or, by default, audio.

@@ -105,22 +105,3 @@ func formatFixed(_ value: Double, _ digits: Int) -> String { String(format: "%.\
 extension String {
     func leftPad(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }
-
-/// Writes `value` as pretty, key-sorted JSON, atomically.
-func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    do {
-        try AtomicOutput.write(try encoder.encode(value) + Data("\n".utf8), to: path)
-    } catch {
-        throw CommandFailure(path: path, reason: "cannot write: \(error.localizedDescription)")
-    }
-}
-
-/// Refuses an output path that is one of the inputs (after resolving links), so an input is never overwritten.
-func refuseOverwritingInputs(_ output: String, inputs: [String]) throws {
-    let target = URL(fileURLWithPath: output).resolvingSymlinksInPath().standardizedFileURL.path
-    for input in inputs where URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL.path == target {
-        throw CommandFailure(path: output, reason: "refusing to overwrite an input file")
-    }
-}

@@ -24,7 +24,7 @@ struct SoundSort: ParsableCommand {
     static func main() {
         installInterruptHandlers()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(BareOutputOptions.expand(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as TranscribeError {
             fail(error.description)
@@ -34,6 +34,9 @@ struct SoundSort: ParsableCommand {
             fail(error.description)
         } catch let error as CommandFailure {
             fail(error.description)
+        } catch let error as ExitCode {
+            // What went wrong was said already; only the status is left to give.
+            Foundation.exit(error.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
@@ -52,6 +55,8 @@ struct SoundSort: ParsableCommand {
     /// On Ctrl-C or a kill, half-written outputs are removed before the process ends. An interrupt or hang-up the
     /// parent chose to ignore (a background job) stays ignored; a blocked signal mask is not inherited.
     private static func installInterruptHandlers() {
+        // The handler reads a table made here, before any signal can arrive; it allocates nothing and takes no lock.
+        AtomicOutput.prepareForSignals()
         var unblock = sigset_t()
         sigemptyset(&unblock)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
@@ -72,4 +77,26 @@ struct CommandFailure: Error, CustomStringConvertible {
     var path: String
     var reason: String
     var description: String { "\(path): \(reason)" }
+}
+
+/// Lets a batch ask for its extra outputs without naming files: `transcribe SONGS --output-dir DIR --json --labels
+/// --grid` (each song's go to DIR/NAME.json, .txt, .png). argument-parser has no option with an optional value, and
+/// refuses an empty one, so a bare `--json`, `--labels` or `--grid` of `transcribe` (last, or followed by another
+/// option) is given the value `bareValue` before parsing; `transcribe` then says what it means, or refuses it for
+/// one song.
+enum BareOutputOptions {
+    static let names: Set<String> = ["--json", "--labels", "--grid"]
+    /// Stands for "no value given": a NUL, which no path given on a command line can hold.
+    static let bareValue = "\u{0}"
+
+    static func expand(_ arguments: [String]) -> [String] {
+        guard arguments.first == "transcribe" else { return arguments }
+        var expanded = arguments
+        for index in expanded.indices.dropFirst() {
+            if expanded[index] == "--" { break }
+            let isLast = index == expanded.count - 1
+            if names.contains(expanded[index]) && (isLast || expanded[index + 1].hasPrefix("-")) { expanded[index] += "=" + bareValue }
+        }
+        return expanded
+    }
 }

@@ -43,10 +43,12 @@ struct Speed: ParsableCommand {
                 samples += read
             }
         }
-        // Decode and one STFT pass (log-mel, as the transcription computes it).
+        // Decode and one STFT pass (log-mel, at the analysis rate, as the transcription computes it).
         let decodeAndSTFT = try clock.measure {
-            let source = try FileSampleSource(path: file)
+            let source = try Transcriber.analysisSource(FileSampleSource(path: file))
             let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: SpectrogramSettings())
+            let channels = source.channelCount
+            let silence = [Float](repeating: 0, count: channels)
             var window: [Float] = []
             var row = [Float](repeating: 0, count: analyzer.bandCount)
             var base = 0, total = 0, frame = 0
@@ -57,15 +59,17 @@ struct Speed: ParsableCommand {
                 finished = read == 0
                 window.withUnsafeBufferPointer { input in
                     row.withUnsafeMutableBufferPointer { row in
-                        while finished ? frame <= total / analyzer.hop : analyzer.endSample(ofFrame: frame) <= total {
-                            analyzer.analyse(frame: frame, samples: input, base: base, leading: 0, trailing: 0,
-                                             end: finished ? total : Int.max, into: row)
-                            frame += 1
+                        silence.withUnsafeBufferPointer { silence in
+                            let audio = AudioWindow(samples: input, channelCount: channels, base: base, end: finished ? total : Int.max)
+                            while finished ? frame <= total / analyzer.hop : analyzer.endSample(ofFrame: frame) <= total {
+                                analyzer.analyse(frame: frame, window: audio, leading: silence, trailing: silence, into: row)
+                                frame += 1
+                            }
                         }
                     }
                 }
-                let keep = min(max(base, analyzer.firstSample(ofFrame: frame)), base + window.count)
-                window.removeFirst(keep - base)
+                let keep = min(max(base, analyzer.firstSample(ofFrame: frame)), base + window.count / channels)
+                window.removeFirst((keep - base) * channels)
                 base = keep
             }
         }

@@ -34,22 +34,33 @@ struct AnalysisOptions: ParsableArguments {
 struct TranscribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transcribe",
-        abstract: "Finds every sound event, groups them into unique sounds and writes one MIDI track per sound."
+        abstract: "Finds every sound event, groups them into unique sounds and writes one MIDI track per sound.",
+        discussion: """
+        One song: `transcribe SONG [-o SONG.mid] [--json FILE] [--labels FILE] [--grid FILE]`. Every output is \
+        checked before the audio is read, and all are written at the end, all or none.
+
+        Many songs: `transcribe SONG|FOLDER... [--from-list FILE] --output-dir DIR [--json] [--labels] [--grid [png|svg|pdf]]` \
+        writes DIR/NAME.mid (and NAME.json, NAME.txt, NAME.png) for every audio file given or found in the folders \
+        (a folder's subfolders are kept as subfolders of DIR), one song per process, --jobs at a time, and a line per \
+        song in DIR/summary.jsonl. Run again, it skips the songs whose outputs are complete and newer than the song. \
+        --shard K/N takes every N-th song from the K-th, in sorted order, for a scheduler's array job.
+        """
     )
 
-    @Argument(help: "The song: any format libsndfile reads (WAV, AIFF, FLAC, OGG, Opus, MP3…).")
-    var song: String
+    @Argument(help: ArgumentHelp("The song: any format libsndfile reads (WAV, AIFF, FLAC, OGG, Opus, MP3…); with --output-dir, any number of songs and folders of songs.",
+                                 valueName: "song"))
+    var songs: [String] = []
 
-    @Option(name: .shortAndLong, help: "The MIDI file to write (default: the song's name with .mid).")
+    @Option(name: .shortAndLong, help: "The MIDI file to write, .mid or .midi (default: the song's name with .mid).")
     var output: String?
 
-    @Option(help: "Also write the events and sounds as JSON (times in seconds).")
+    @Option(help: "Also write the events and sounds as JSON (times in seconds); with --output-dir, no value: DIR/NAME.json.")
     var json: String?
 
-    @Option(help: "Also write an Audacity label track (start, end, sound name).")
+    @Option(help: "Also write an Audacity label track (start, end, sound name); with --output-dir, no value: DIR/NAME.txt.")
     var labels: String?
 
-    @Option(help: "Also draw the sounds as a grid picture: .png, .svg or .pdf.")
+    @Option(help: "Also draw the sounds as a grid picture: .png, .svg or .pdf; with --output-dir, no value (PNG) or the format: DIR/NAME.png.")
     var grid: String?
 
     @Flag(help: "With --grid, draw the song's log-mel spectrogram above the rows.")
@@ -65,19 +76,51 @@ struct TranscribeCommand: ParsableCommand {
                                valueName: "1/N"))
     var quantize: String?
 
+    @Flag(help: "Replace an existing output even when it is not a file SoundSort would write (an MP3 given as -o, a text file as --grid…).")
+    var force = false
+
+    @Option(help: ArgumentHelp("Transcribe many songs: each song's outputs go to this folder as NAME.mid, NAME.json…, with summary.jsonl (made if missing; its parent must exist).",
+                               valueName: "dir"))
+    var outputDir: String?
+
+    @Option(help: ArgumentHelp("With --output-dir: also read songs (files or folders) from this file, one path a line (relative to the current folder; blank lines and lines starting with # are skipped).",
+                               valueName: "file"))
+    var fromList: String?
+
+    @Option(help: "With --output-dir: songs transcribed at once, each in its own process (default: every core).")
+    var jobs: Int?
+
+    @Option(help: ArgumentHelp("With --output-dir: take only every N-th song from the K-th (1…N), songs sorted by path, for one task of an array job.",
+                               valueName: "K/N"))
+    var shard: String?
+
+    @Flag(help: "With --output-dir: list each song of this shard and whether it would be transcribed or skipped as up to date; transcribe nothing.")
+    var dryRun = false
+
+    /// Set by a batch for each song it runs: one JSON line on standard output instead of the list of sounds.
+    @Flag(help: .hidden)
+    var batchReport = false
+
     @OptionGroup var analysis: AnalysisOptions
 
     @OptionGroup var picture: PictureOptions
 
+    /// MIDI file name extensions `-o` accepts (any case).
+    static let midiExtensions = ["mid", "midi"]
+
     func validate() throws {
-        if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
+        if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
         if grid == nil && (picture.from != nil || picture.to != nil || picture.width != nil) {
             throw ValidationError("--from, --to and --width need --grid")
         }
-        if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
         if let tempo { try validateRange("--tempo", tempo, 20...400, unit: " BPM") }
         if let quantize, Self.gridBeats(quantize) == nil {
             throw ValidationError("--quantize must be 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64, not '\(quantize)'")
+        }
+        if outputDir != nil {
+            try validateBatch()
+        } else {
+            try validateSingle()
         }
     }
 
@@ -88,12 +131,75 @@ struct TranscribeCommand: ParsableCommand {
         return 4 / Double(n)
     }
 
-    var midiPath: String { output ?? (URL(fileURLWithPath: song).deletingPathExtension().path + ".mid") }
+    private func validateSingle() throws {
+        for (flag, given) in [("--from-list", fromList != nil), ("--jobs", jobs != nil), ("--shard", shard != nil), ("--dry-run", dryRun)] where given {
+            throw ValidationError("\(flag) is for many songs: it needs --output-dir DIR")
+        }
+        guard let song = songs.first else { throw ValidationError("give the song to transcribe (or several songs with --output-dir DIR)") }
+        guard songs.count == 1 else {
+            throw ValidationError("\(songs.count) songs given: several songs need --output-dir DIR (each song's outputs go there)")
+        }
+        if let output, !Self.midiExtensions.contains(URL(fileURLWithPath: output).pathExtension.lowercased()) {
+            throw ValidationError("-o must name a .mid or .midi file, not '\(output)'")
+        }
+        for (flag, value) in [("--json", json), ("--labels", labels), ("--grid", grid)] where value == BareOutputOptions.bareValue {
+            throw ValidationError("\(flag) needs a file name (or --output-dir DIR for one per song)")
+        }
+        if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
+        // Two outputs of one file would overwrite each other; compared after resolving links and `..`.
+        let named = [("-o", output ?? defaultMIDIPath(for: song)), ("--json", json), ("--labels", labels), ("--grid", grid)]
+            .compactMap { flag, path in path.map { (flag, $0, resolvedPath($0)) } }
+        for (index, first) in named.enumerated() {
+            if let second = named[(index + 1)...].first(where: { $0.2 == first.2 }) {
+                let firstName = first.0 == "-o" && output == nil ? "the MIDI file (\(first.1))" : first.0
+                throw ValidationError("\(firstName) and \(second.0) name the same file: \(second.1)")
+            }
+        }
+    }
+
+    private func validateBatch() throws {
+        if output != nil { throw ValidationError("-o names one song's MIDI file; with --output-dir each song's is DIR/NAME.mid") }
+        if songs.isEmpty && fromList == nil { throw ValidationError("give the songs (files or folders) or --from-list FILE") }
+        for (flag, value) in [("--json", json), ("--labels", labels)] {
+            if let value, value != BareOutputOptions.bareValue {
+                throw ValidationError("with --output-dir, \(flag) takes no file name (each song's goes to DIR), not '\(value)'")
+            }
+        }
+        if let grid, grid != BareOutputOptions.bareValue, GridRenderer.Format(rawValue: grid.lowercased()) == nil {
+            throw ValidationError("with --output-dir, --grid takes no value or a format (png, svg or pdf), not '\(grid)'")
+        }
+        if let jobs, !(1...BatchRun.maximumJobs).contains(jobs) {
+            throw ValidationError("--jobs must be between 1 and \(BatchRun.maximumJobs), not \(jobs)")
+        }
+        if let shard, Shard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (e.g. 2/4), not '\(shard)'") }
+    }
+
+    /// The MIDI file written when `-o` is not given: the song's path with `.mid`.
+    func defaultMIDIPath(for song: String) -> String { URL(fileURLWithPath: song).deletingPathExtension().path + ".mid" }
 
     func run() throws {
-        let outputs = [midiPath, json, labels, grid].compactMap { $0 }
-        for path in outputs { try refuseOverwritingInputs(path, inputs: [song]) }
-        guard Set(outputs).count == outputs.count else { throw ValidationError("two outputs name the same file") }
+        if let outputDir {
+            try BatchRun(command: self, outputDir: outputDir).run()
+        } else {
+            try transcribeOne(songs[0])
+        }
+    }
+
+    /// One song: input and outputs checked, the analysis, then every output written at once, all or none.
+    private func transcribeOne(_ song: String) throws {
+        let midiPath = output ?? defaultMIDIPath(for: song)
+        if FileManager.default.fileExists(atPath: song) {
+            if InputKind(path: song) == .midi { throw CommandFailure(path: song, reason: "not an audio file (it is a MIDI file)") }
+        } else {
+            // The reader's own words for a missing file, before an output check could misname the problem.
+            _ = try AudioFile(path: song)
+        }
+        var planned = [PlannedOutput(path: midiPath, kind: .midi)]
+        if let json { planned.append(PlannedOutput(path: json, kind: .json)) }
+        if let labels { planned.append(PlannedOutput(path: labels, kind: .labels)) }
+        if let grid, let format = GridRenderer.format(of: grid) { planned.append(PlannedOutput(path: grid, kind: .picture(format))) }
+        for output in planned { try checkOutput(output, inputs: [song], force: force) }
+
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
         var settings = analysis.settings
         settings.generalMIDIDrums = !noGMDrums
@@ -101,21 +207,32 @@ struct TranscribeCommand: ParsableCommand {
         let result = try Transcriber(settings: settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
         progress.clear()
         let transcription = result.transcription
-        try MIDISong(transcription: transcription, drums: noGMDrums ? .channelPerSound : .generalMIDI,
-                     quantize: quantize.flatMap(Self.gridBeats)).write(to: midiPath)
-        if let json { try writeJSON(transcription, to: json) }
-        if let labels { try writeText(AudacityLabels.text(for: transcription), to: labels) }
-        if let grid {
+
+        let drums: MIDISong.DrumLayout = noGMDrums ? .channelPerSound : .generalMIDI
+        let quantizeGrid = quantize.flatMap(Self.gridBeats)
+        var outputs = [PendingOutput(path: midiPath) { temporary in
+            try MIDISong(transcription: transcription, drums: drums, quantize: quantizeGrid).write(to: temporary)
+        }]
+        if let json { outputs.append(dataOutput(try jsonData(transcription), to: json)) }
+        if let labels { outputs.append(dataOutput(Data(AudacityLabels.text(for: transcription).utf8), to: labels)) }
+        if let gridPath = grid, let format = GridRenderer.format(of: gridPath) {
             var drawing = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
             if let reduced = result.picture { drawing.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
             picture.apply(to: &drawing)
-            try GridRenderer.render(drawing, to: grid)
+            outputs.append(PendingOutput(path: gridPath) { [drawing] temporary in try GridRenderer.render(drawing, to: temporary, format: format) })
         }
+        try writeOutputs(outputs)
+
         if result.nonFiniteSamples > 0 {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: \(result.nonFiniteSamples) samples were NaN or infinite and were read as the previous sample\n".utf8))
         }
         if transcription.events.isEmpty {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))
+        }
+        if batchReport {
+            let report = SongReport(events: transcription.events.count, sounds: transcription.sounds.count, audioSeconds: transcription.duration)
+            print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+            return
         }
         print("\(transcription.events.count) events, \(transcription.sounds.count) sounds → \(midiPath)")
         let counts = Dictionary(grouping: transcription.events, by: \.sound).mapValues(\.count)
@@ -123,6 +240,14 @@ struct TranscribeCommand: ParsableCommand {
             print("  track \(String(sound.id + 1).leftPad(2))  \(sound.name.padding(toLength: 20, withPad: " ", startingAt: 0))\(String(counts[sound.id] ?? 0).leftPad(5)) events")
         }
     }
+}
+
+/// What one song of a batch reports to the batch, as one JSON line on standard output.
+struct SongReport: Codable {
+    var events: Int
+    var sounds: Int
+    /// Length of the analysed audio, in seconds.
+    var audioSeconds: Double
 }
 
 /// Audacity's label track format: start, end (seconds) and text, tab-separated, one label a line.
@@ -151,13 +276,5 @@ final class ProgressLine {
     func clear() {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
-}
-
-func writeText(_ text: String, to path: String) throws {
-    do {
-        try AtomicOutput.write(Data(text.utf8), to: path)
-    } catch {
-        throw CommandFailure(path: path, reason: "cannot write: \(error.localizedDescription)")
     }
 }

@@ -144,4 +144,33 @@ import TestSupport
         #expect(result.standardOutput.isEmpty)
         #expect(try Data(contentsOf: folder.url.appendingPathComponent("tones.mid")) == before)
     }
+
+    /// A batch's output folder scored beside the references: the same figures as transcribing, times from the
+    /// batch's summary, and a case without an estimate left out with a warning.
+    @Test func theEstimatesOfABatchAreScoredWithoutTranscribing() throws {
+        let folder = TemporaryFolder()
+        try Self.writeTonePair("tones", in: folder)
+        try Self.copyCorpusCase("semitones", as: "copied", in: folder)
+        let estimates = folder.path("estimates")
+        #expect(try runSoundSort(["transcribe", folder.url.path, "--output-dir", estimates]).status == 0)
+        let transcribed = try runSoundSort(["bench", folder.url.path])
+        let scored = try runSoundSort(["bench", folder.url.path, "--estimates", estimates])
+        #expect(scored.status == 0, "\(scored.standardError)")
+        #expect(scored.standardError.isEmpty)
+        /// Table rows without the last column (× real time, which depends on the run).
+        func rows(_ text: String) -> [String] {
+            text.split(separator: "\n").filter { $0.hasPrefix("| ") }.map { $0.split(separator: "|").dropLast().joined(separator: "|") }
+        }
+        #expect(rows(scored.standardOutput) == rows(transcribed.standardOutput))
+        #expect(rows(scored.standardOutput).count == 4)  // Header, two cases, means.
+        #expect(!scored.standardOutput.contains("| – |"))
+
+        try FileManager.default.removeItem(atPath: estimates + "/summary.jsonl")
+        try FileManager.default.removeItem(atPath: estimates + "/tones.mid")
+        let partial = try runSoundSort(["bench", folder.url.path, "--estimates", estimates])
+        #expect(partial.status == 0, "\(partial.standardError)")
+        #expect(partial.standardError == "soundsort: \(estimates): warning: no estimate for tones; left out\n")
+        #expect(partial.standardOutput.contains("| copied | 36/") && partial.standardOutput.contains("| – |"))
+        #expect(!partial.standardOutput.contains("| tones |"))
+    }
 }

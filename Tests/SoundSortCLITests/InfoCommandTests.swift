@@ -16,9 +16,26 @@ import Transcribe
         #expect(lines.contains("rate:      48000 Hz"))
         #expect(lines.contains("channels:  2"))
         #expect(lines.contains("duration:  0.500 s (0:00.500) (24000 frames)"))
-        #expect(lines.contains("peak:      -6.02 dBFS"))
-        #expect(lines.contains("rms:       -9.03 dBFS"))
+        #expect(lines.contains("peak:      -6.02 dBFS (per channel: -6.02, -6.02)"))
+        #expect(lines.contains("rms:       -9.03 dBFS (per channel: -9.03, -9.03)"))
         #expect(lines.contains { $0.hasPrefix("type:      FLAC") })
+    }
+
+    @Test func peaksAreTheChannelsOwnNotTheMix() throws {
+        // Right = −left at half the level: the mono mix would peak 6 dB lower, and an equal inverse would cancel.
+        let folder = TemporaryFolder()
+        let sine = Synth.sine(frequency: 1_000, duration: 0.5, sampleRate: 48_000, amplitude: 0.5)
+        let path = try folder.writeAudio("wide.wav", sine.flatMap { [$0, -$0 / 2] }, encoding: .wavFloat, sampleRate: 48_000, channels: 2)
+        let inverted = try folder.writeAudio("inverted.wav", sine.flatMap { [$0, -$0] }, encoding: .wavFloat, sampleRate: 48_000, channels: 2)
+        let mono = try folder.writeAudio("mono.wav", sine, encoding: .wavFloat, sampleRate: 48_000)
+        let lines = try runSoundSort(["info", path]).standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains("peak:      -6.02 dBFS (per channel: -6.02, -12.04)"))
+        #expect(lines.contains("rms:       -11.07 dBFS (per channel: -9.03, -15.05)"))
+        let cancelling = try runSoundSort(["info", inverted]).standardOutput.split(separator: "\n").map(String.init)
+        #expect(cancelling.contains("peak:      -6.02 dBFS (per channel: -6.02, -6.02)"))
+        let single = try runSoundSort(["info", mono]).standardOutput.split(separator: "\n").map(String.init)
+        #expect(single.contains("peak:      -6.02 dBFS"))
+        #expect(single.contains("rms:       -9.03 dBFS"))
     }
 
     @Test func describesAMIDIFile() throws {

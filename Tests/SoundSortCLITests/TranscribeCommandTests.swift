@@ -69,7 +69,7 @@ import TestSupport
         let folder = TemporaryFolder()
         let song = try Self.writeSong(in: folder)
         let before = try Data(contentsOf: URL(fileURLWithPath: song))
-        let result = try runSoundSort(["transcribe", song, "-o", song])
+        let result = try runSoundSort(["transcribe", song, "--json", song])
         #expect(result.status == 1)
         #expect(result.standardError == "soundsort: \(song): refusing to overwrite an input file\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: song)) == before)

@@ -82,6 +82,49 @@ struct AudioFormatCase: CustomTestStringConvertible, Sendable {
         #expect(audio.nonFiniteSampleCount == 2)
     }
 
+    @Test func readsEveryChannelInterleaved() throws {
+        let folder = TemporaryFolder()
+        let path = try folder.writeAudio("three.wav", [0.25, -0.5, 0.75, 0.5, .nan, -0.25], encoding: .wavFloat, channels: 3)
+        let audio = try AudioFile(path: path)
+        var frames: [Float] = []
+        #expect(try audio.read(maxFrames: 10, appendingTo: &frames) == 2)
+        // The NaN stands for its own channel's previous sample, not another channel's.
+        #expect(frames == [0.25, -0.5, 0.75, 0.5, -0.5, -0.25])
+        #expect(try audio.read(maxFrames: 10, appendingTo: &frames) == 0)
+        #expect(audio.nonFiniteSampleCount == 1)
+    }
+
+    /// libsndfile keeps a failed open's error in one global: opens from many threads at once must each report
+    /// their own file's problem, never another thread's.
+    @Test func parallelFailedOpensEachReportTheirOwnError() async throws {
+        let folder = TemporaryFolder()
+        let text = folder.path("text.wav"), header = folder.path("header.wav")
+        try Data("this is text, not audio\n".utf8).write(to: URL(fileURLWithPath: text))
+        // A RIFF/WAVE header with a format chunk and no data chunk.
+        try Data([UInt8]("RIFF".utf8) + [0x24, 0, 0, 0] + Array("WAVEfmt ".utf8) + [0x10, 0, 0, 0, 1, 0, 1, 0])
+            .write(to: URL(fileURLWithPath: header))
+        let expected = [text: "Format not recognised.", header: "Error in WAV file. No 'data' chunk marker."]
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<400 {
+                        let path = (task + round) % 2 == 0 ? text : header
+                        do {
+                            _ = try AudioFile(path: path)
+                            wrong += 1
+                        } catch {
+                            if error as? TranscribeError != .cannotOpen(path: path, reason: expected[path]!) { wrong += 1 }
+                        }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func writerRefusesAnImpossibleFormat() {
         #expect(throws: TranscribeError.self) {
             try AudioFileWriter(path: "/tmp/never.ogg", encoding: .opus, sampleRate: 44_100)

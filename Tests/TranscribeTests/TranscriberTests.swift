@@ -109,12 +109,12 @@ import TestSupport
         #expect(try transcribe(signal) == (try transcribe(signal)))
     }
 
-    @Test(arguments: ["onset threshold", "merge threshold", "minimum gap"])
+    @Test(arguments: ["onsets.threshold", "mergeThreshold", "onsets.minimumGap"])
     func refusesSettingsOutOfRange(name: String) {
         var settings = TranscriptionSettings()
         switch name {
-        case "onset threshold": settings.onsets.threshold = 0
-        case "merge threshold": settings.mergeThreshold = 100
+        case "onsets.threshold": settings.onsets.threshold = 0
+        case "mergeThreshold": settings.mergeThreshold = 100
         default: settings.onsets.minimumGap = .nan
         }
         #expect { try Transcriber(settings: settings) } throws: { error in
@@ -161,10 +161,10 @@ import TestSupport
         #expect(transcription.sounds.count == 1)
     }
 
-    @Test func noSwellWhereAFastOnsetIs() {
+    @Test func noSwellWhereAFastOnsetIs() throws {
         // Silence, then a sudden loud frame: the fast onset marks it; the swell detector adds nothing.
         let magnitudes: [Float] = [Float](repeating: 0.001, count: 50) + [Float](repeating: 100, count: 50)
-        #expect(SwellDetector().onsets(frameMagnitude: magnitudes, fastOnsets: [50], frameDuration: 0.01).isEmpty)
-        #expect(SwellDetector().onsets(frameMagnitude: magnitudes, fastOnsets: [], frameDuration: 0.01) == [50])
+        #expect(try SwellDetector().onsets(frameMagnitude: magnitudes, fastOnsets: [50], frameDuration: 0.01).isEmpty)
+        #expect(try SwellDetector().onsets(frameMagnitude: magnitudes, fastOnsets: [], frameDuration: 0.01) == [50])
     }
 }

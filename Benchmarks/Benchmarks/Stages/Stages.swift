@@ -40,7 +40,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("STFT + flux (10 s, 1001 frames)") { benchmark in
         let analyzer = try FrameAnalyzer(sampleRate: 44_100, settings: SpectrogramSettings())
         var row = [Float](repeating: 0, count: analyzer.bandCount)
-        var flux = FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: OnsetSettings())
+        var flux = try FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: OnsetSettings())
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             synthesized.withUnsafeBufferPointer { samples in
@@ -56,17 +56,17 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("onsets: peak picking (10 s)") { benchmark in
         let spectrogram = try Spectrogram(samples: synthesized, sampleRate: 44_100)
-        let function = OnsetDetector.superFlux(spectrogram)
+        let function = try OnsetDetector.superFlux(spectrogram)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            blackHole(OnsetDetector.pickPeaks(function, frameDuration: spectrogram.frameDuration))
+            blackHole(try OnsetDetector.pickPeaks(function, frameDuration: spectrogram.frameDuration))
         }
     }
 
     Benchmark("features (10 s, 40 events)") { benchmark in
         let spectrogram = try Spectrogram(samples: synthesized, sampleRate: 44_100)
-        let onsets = OnsetDetector.pickPeaks(OnsetDetector.superFlux(spectrogram), frameDuration: spectrogram.frameDuration)
-        let events = EventSegmenter.events(onsetFrames: onsets, frameMagnitude: spectrogram.frameMagnitude, frameDuration: spectrogram.frameDuration)
+        let onsets = try OnsetDetector.pickPeaks(OnsetDetector.superFlux(spectrogram), frameDuration: spectrogram.frameDuration)
+        let events = try EventSegmenter.events(onsetFrames: onsets, frameMagnitude: spectrogram.frameMagnitude, frameDuration: spectrogram.frameDuration)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             var copy = events

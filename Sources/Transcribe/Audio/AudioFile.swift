@@ -3,7 +3,8 @@ import Foundation
 
 /// An audio file opened for reading through libsndfile: every format it reads (WAV, AIFF, FLAC, OGG/Vorbis, Opus, MP3…).
 ///
-/// Owns the libsndfile handle and closes it in `deinit`. Reads in blocks, mixed down to mono;
+/// Owns the libsndfile handle and closes it in `deinit`. Reads in blocks of interleaved frames (every channel: the
+/// analysis combines channels by power, so no phase relation between them can cancel a sound) or mixed to mono;
 /// samples that are not finite (NaN or infinity in a float file) are read as the channel's previous sample.
 public final class AudioFile {
     public let path: String
@@ -36,9 +37,8 @@ public final class AudioFile {
             throw .cannotOpen(path: path, reason: "the file is empty")
         }
         var info = SF_INFO()
-        guard let handle = QuietStandardError.run({ sf_open(path, Int32(SFM_READ), &info) }) else {
-            throw .cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))
-        }
+        let opened = QuietStandardError.run { LibSndFile.open { sf_open(path, Int32(SFM_READ), &info) } }
+        guard let handle = opened.handle else { throw .cannotOpen(path: path, reason: opened.error) }
         self.handle = handle
         self.path = path
         sampleRate = Double(info.samplerate)
@@ -46,7 +46,9 @@ public final class AudioFile {
         declaredFrameCount = Int64(info.frames)
         containerName = Self.formatName(handle, format: info.format & Int32(SF_FORMAT_TYPEMASK))
         encodingName = Self.formatName(handle, format: info.format & Int32(SF_FORMAT_SUBMASK))
-        guard channelCount >= 1, channelCount <= 1024, sampleRate >= 1000, sampleRate <= 1_000_000 else {
+        do {
+            try Self.checkFormat(sampleRate: sampleRate, channelCount: channelCount)
+        } catch {
             throw .cannotOpen(path: path, reason: "unusable header (\(channelCount) channels at \(Int(sampleRate)) Hz)")
         }
         if declaredFrameCount <= 0 { throw .noAudio(path: path) }
@@ -54,52 +56,90 @@ public final class AudioFile {
 
     deinit { sf_close(handle) }
 
+    /// Sample rates outside this range (Hz) are a broken header, not audio: the analysis' windows would hold a
+    /// handful of samples, or millions.
+    public static let sampleRates: ClosedRange<Double> = 1_000...1_000_000
+    /// More channels than this is a broken header (the analysis reads every channel).
+    public static let maximumChannelCount = 1_024
+
+    /// Checks a sample rate (Hz) and channel count the analysis can work with.
+    /// - Throws: `.invalidParameter` naming the value out of range.
+    public static func checkFormat(sampleRate: Double, channelCount: Int) throws(TranscribeError) {
+        guard sampleRate.isFinite, sampleRates.contains(sampleRate) else {
+            throw .invalidParameter(name: "sample rate", value: "\(sampleRate) Hz", allowed: "1000…1000000 Hz")
+        }
+        guard (1...maximumChannelCount).contains(channelCount) else {
+            throw .invalidParameter(name: "channel count", value: "\(channelCount)", allowed: "1…\(maximumChannelCount)")
+        }
+    }
+
     /// Length the header announces, in seconds.
     public var declaredDuration: Double { Double(declaredFrameCount) / sampleRate }
 
-    /// Reads up to `maxFrames` frames, mixed down to mono, appending them to `mono`.
+    /// Reads up to `maxFrames` frames, interleaved (`channelCount` values a frame), appending them to `frames`.
+    /// Samples that are not finite are read as their channel's previous sample.
     /// - Returns: the number of frames read; 0 at the end of the file.
     @discardableResult
-    public func readMono(maxFrames: Int, appendingTo mono: inout [Float]) throws(TranscribeError) -> Int {
+    public func read(maxFrames: Int, appendingTo frames: inout [Float]) throws(TranscribeError) -> Int {
         let channels = channelCount
-        let wanted = maxFrames * channels
-        if interleaved.count < wanted { interleaved = [Float](repeating: 0, count: wanted) }
-        let got = interleaved.withUnsafeMutableBufferPointer { buffer in
-            QuietStandardError.run { sf_readf_float(handle, buffer.baseAddress, sf_count_t(maxFrames)) }
+        let start = frames.count
+        frames.reserveCapacity(start + maxFrames * channels)
+        var got: sf_count_t = 0
+        frames.append(contentsOf: repeatElement(0, count: maxFrames * channels))
+        frames.withUnsafeMutableBufferPointer { buffer in
+            got = QuietStandardError.run { sf_readf_float(handle, buffer.baseAddress! + start, sf_count_t(maxFrames)) }
         }
-        let status = sf_error(handle)
-        if status != 0 && got == 0 {
-            throw .cannotRead(path: path, reason: String(cString: sf_strerror(handle)))
+        let read = max(0, Int(got))
+        frames.removeLast((maxFrames - read) * channels)
+        if read == 0 {
+            if sf_error(handle) != 0 { throw .cannotRead(path: path, reason: String(cString: sf_strerror(handle))) }
+            return 0
         }
-        let frames = Int(got)
-        guard frames > 0 else { return 0 }
-        let scale = 1 / Float(channels)
-        var nonFinite = 0
         if lastFinite.count != channels { lastFinite = [Float](repeating: 0, count: channels) }
-        let start = mono.count
-        mono.append(contentsOf: repeatElement(0, count: frames))
-        interleaved.withUnsafeBufferPointer { samples in
+        var nonFinite = 0
+        frames.withUnsafeMutableBufferPointer { samples in
             lastFinite.withUnsafeMutableBufferPointer { last in
-                mono.withUnsafeMutableBufferPointer { output in
-                    for frame in 0..<frames {
-                        var sum: Float = 0
-                        let base = frame * channels
-                        for channel in 0..<channels {
-                            let sample = samples[base + channel]
-                            if sample.isFinite {
-                                sum += sample
-                                last[channel] = sample
-                            } else {
-                                sum += last[channel]
-                                nonFinite += 1
-                            }
+                for frame in 0..<read {
+                    let base = start + frame * channels
+                    for channel in 0..<channels {
+                        let sample = samples[base + channel]
+                        if sample.isFinite {
+                            last[channel] = sample
+                        } else {
+                            samples[base + channel] = last[channel]
+                            nonFinite += 1
                         }
-                        output[start + frame] = sum * scale
                     }
                 }
             }
         }
         nonFiniteSampleCount += nonFinite
+        return read
+    }
+
+    /// Reads up to `maxFrames` frames, mixed down to mono (the mean of the channels), appending them to `mono`.
+    ///
+    /// For looking at a file, not for analysing it: channels in opposite phase cancel in the mix, so the analysis
+    /// reads every channel (`read(maxFrames:appendingTo:)`).
+    /// - Returns: the number of frames read; 0 at the end of the file.
+    @discardableResult
+    public func readMono(maxFrames: Int, appendingTo mono: inout [Float]) throws(TranscribeError) -> Int {
+        let channels = channelCount
+        interleaved.removeAll(keepingCapacity: true)
+        let frames = try read(maxFrames: maxFrames, appendingTo: &interleaved)
+        guard frames > 0 else { return 0 }
+        let scale = 1 / Float(channels)
+        let start = mono.count
+        mono.append(contentsOf: repeatElement(0, count: frames))
+        interleaved.withUnsafeBufferPointer { samples in
+            mono.withUnsafeMutableBufferPointer { output in
+                for frame in 0..<frames {
+                    var sum: Float = 0
+                    for channel in 0..<channels { sum += samples[frame * channels + channel] }
+                    output[start + frame] = sum * scale
+                }
+            }
+        }
         return frames
     }
 

@@ -3,12 +3,12 @@ import Foundation
 
 /// The encodings `AudioFileWriter` can produce.
 public enum AudioEncoding: String, Sendable, CaseIterable {
-    case wav16, wavFloat, aiff16, flac16, oggVorbis, opus, mp3
+    case wav16, wav24, wavFloat, aiff16, flac16, oggVorbis, opus, mp3
 
     /// The usual file extension.
     public var fileExtension: String {
         switch self {
-        case .wav16, .wavFloat: "wav"
+        case .wav16, .wav24, .wavFloat: "wav"
         case .aiff16: "aiff"
         case .flac16: "flac"
         case .oggVorbis, .opus: "ogg"
@@ -19,6 +19,7 @@ public enum AudioEncoding: String, Sendable, CaseIterable {
     var sndfileFormat: Int32 {
         switch self {
         case .wav16: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        case .wav24: Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
         case .wavFloat: Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         case .aiff16: Int32(SF_FORMAT_AIFF | SF_FORMAT_PCM_16)
         case .flac16: Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
@@ -40,9 +41,7 @@ public final class AudioFileWriter {
     ///   - sampleRate: frames per second, in Hz.
     ///   - channelCount: interleaved channels per frame.
     public init(path: String, encoding: AudioEncoding, sampleRate: Int, channelCount: Int = 1) throws(TranscribeError) {
-        guard channelCount >= 1 else {
-            throw .invalidParameter(name: "channelCount", value: "\(channelCount)", allowed: "1 or more")
-        }
+        try AudioFile.checkFormat(sampleRate: Double(sampleRate), channelCount: channelCount)
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channelCount)
@@ -50,9 +49,8 @@ public final class AudioFileWriter {
         guard sf_format_check(&info) != 0 else {
             throw .cannotWrite(path: path, reason: "libsndfile cannot write \(encoding.rawValue) at \(sampleRate) Hz")
         }
-        guard let handle = sf_open(path, Int32(SFM_WRITE), &info) else {
-            throw .cannotWrite(path: path, reason: String(cString: sf_strerror(nil)))
-        }
+        let opened = LibSndFile.open { sf_open(path, Int32(SFM_WRITE), &info) }
+        guard let handle = opened.handle else { throw .cannotWrite(path: path, reason: opened.error) }
         self.path = path
         self.channelCount = channelCount
         self.handle = handle

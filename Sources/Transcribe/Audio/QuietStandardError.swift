@@ -29,3 +29,4 @@ enum QuietStandardError {
         return body()
     }
 }
+

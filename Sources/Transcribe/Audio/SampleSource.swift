@@ -1,9 +1,11 @@
-/// Mono samples pulled in blocks, from the start again for each pass over the audio.
+/// Interleaved frames pulled in blocks, from the start again for each pass over the audio.
 public protocol SampleSource: AnyObject {
     var sampleRate: Double { get }
-    /// Starts over at the first sample.
+    /// Samples per frame (1 for mono). The analysis reads every channel.
+    var channelCount: Int { get }
+    /// Starts over at the first frame.
     func rewind() throws(TranscribeError)
-    /// Appends up to `maxFrames` samples to `buffer`; returns how many (0 at the end).
+    /// Appends up to `maxFrames` frames (`channelCount` values each) to `buffer`; returns how many (0 at the end).
     func read(maxFrames: Int, appendingTo buffer: inout [Float]) throws(TranscribeError) -> Int
 }
 
@@ -11,6 +13,7 @@ public protocol SampleSource: AnyObject {
 public final class FileSampleSource: SampleSource {
     public let path: String
     public let sampleRate: Double
+    public let channelCount: Int
     /// Frames the file's header announces (it may lie).
     public let declaredFrameCount: Int64
     private var file: AudioFile
@@ -22,6 +25,7 @@ public final class FileSampleSource: SampleSource {
         self.path = path
         file = try AudioFile(path: path)
         sampleRate = file.sampleRate
+        channelCount = file.channelCount
         declaredFrameCount = file.declaredFrameCount
     }
 
@@ -32,7 +36,7 @@ public final class FileSampleSource: SampleSource {
     }
 
     public func read(maxFrames: Int, appendingTo buffer: inout [Float]) throws(TranscribeError) -> Int {
-        let read = try file.readMono(maxFrames: maxFrames, appendingTo: &buffer)
+        let read = try file.read(maxFrames: maxFrames, appendingTo: &buffer)
         if pass == 0 { nonFiniteSamples = file.nonFiniteSampleCount }
         return read
     }
@@ -41,20 +45,31 @@ public final class FileSampleSource: SampleSource {
 /// Samples already in memory as a source.
 public final class ArraySampleSource: SampleSource {
     public let sampleRate: Double
+    public let channelCount: Int
     private let samples: [Float]
     private var position = 0
 
-    public init(samples: [Float], sampleRate: Double) {
+    /// - Parameters:
+    ///   - samples: interleaved frames, `channelCount` values each.
+    ///   - sampleRate: frames per second, in Hz (the range `AudioFile` accepts).
+    ///   - channelCount: values per frame, 1…`AudioFile.maximumChannelCount`.
+    public init(samples: [Float], sampleRate: Double, channelCount: Int = 1) throws(TranscribeError) {
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: channelCount)
+        guard samples.count % channelCount == 0 else {
+            throw .invalidParameter(name: "samples", value: "\(samples.count) values",
+                                    allowed: "a multiple of the channel count (\(channelCount))")
+        }
         self.samples = samples
         self.sampleRate = sampleRate
+        self.channelCount = channelCount
     }
 
     public func rewind() { position = 0 }
 
     public func read(maxFrames: Int, appendingTo buffer: inout [Float]) -> Int {
-        let count = min(maxFrames, samples.count - position)
+        let count = min(maxFrames * channelCount, samples.count - position) / channelCount * channelCount
         buffer.append(contentsOf: samples[position..<(position + count)])
         position += count
-        return count
+        return count / channelCount
     }
 }

@@ -6,8 +6,9 @@ public struct OnsetContent: Sendable, Equatable {
     /// Notes found over whatever else started, strongest first; `confidence` is the note's share of the peaked
     /// (tonal) part of the increase.
     public var notes: [PitchEstimate]
-    /// 0…1: energy of the increase left once every note's harmonics are cleared, per share of the spectrum left,
-    /// relative to the whole increase (about 1 when nothing is explained, 0 when the notes explain all).
+    /// 0…1: magnitude of the increase left once every note's harmonics are cleared, per share of the spectrum left,
+    /// relative to the whole increase (about 1 when nothing is explained, 0 when the notes explain all). Summed in
+    /// magnitude, not energy, so that a hat over a loud bass still counts for what one hears of it.
     public var residualShare: Double
 
     public init(notes: [PitchEstimate], residualShare: Double) {
@@ -36,9 +37,14 @@ extension OnsetPitchEstimator {
     /// before the next is sought; then the share of energy no note explains.
     /// - Parameters: as `estimate(_:base:end:onset:)`.
     public func content(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> OnsetContent? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        content(AudioWindow(mono: samples, base: base, end: end), onset: onset)
+    }
+
+    /// The same over a window of every channel.
+    public func content(_ audio: AudioWindow, onset: Int) -> OnsetContent? {
+        guard prepare(audio, onset: onset) else { return nil }
         let whole = increase
-        let total = whole.reduce(0) { $0 + $1 * $1 }
+        let total = whole.reduce(0, +)
         let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))
         var peaked = [Float](repeating: 0, count: whole.count)
         var surroundings = [Float](repeating: 0, count: whole.count)
@@ -73,7 +79,7 @@ extension OnsetPitchEstimator {
             removeHarmonics(of: f0)
             swap(&increase, &residual)
         }
-        let left = residual.reduce(0) { $0 + $1 * $1 }
+        let left = residual.reduce(0, +)
         let kept = Float(residual.count { $0 != 0 }) / Float(max(1, residual.count))
         let share = total > 0 && kept > 0 ? min(1, Double(left / total / kept)) : 0
         return OnsetContent(notes: notes, residualShare: notes.isEmpty ? 1 : share)

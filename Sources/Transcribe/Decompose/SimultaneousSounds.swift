@@ -5,20 +5,22 @@ import Foundation
 ///
 /// Pitched notes are known by their pitch: a note joins the first-pass sound of clearly pitched events at that pitch
 /// when there is one, else the sound of all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
-/// a kick's falling sine, a snare's head), with or without a hit beside it, and what starts with it is split off only
-/// as another drum the song plays alone too. A drum hit that started with notes is compared with the unpitched sounds
-/// of the song only where the notes' harmonics are not (its patch there is the notes'), and joins the nearest within
-/// the merge threshold; hits that match none are grouped among themselves the same way.
+/// a kick's falling sine, a snare's head), with or without a hit beside it. A drum hit that started with notes is
+/// compared with the drums the song plays alone, only where the notes' harmonics are not (its patch there is the
+/// notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
+/// (a pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus; so what starts with a
+/// drum's body is split off only as another drum the song plays alone too).
 struct SimultaneousSounds {
     /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
     static let noteLabels = 1 << 30
-    /// Drum hits that match no sound of the song are numbered from here.
-    static let hitLabels = 1 << 29
-    /// An event that started with notes also holds a drum hit when at least this share of its new energy (per share
+    /// An event that started with notes also holds a drum hit when at least this share of its new magnitude (per share
     /// of the spectrum the notes leave) lies off the notes' harmonics.
-    static let residualForHit = 0.3
+    static let residualForHit = 0.4
     /// A note found beside notes already known must hold this share of the peaked increase.
     static let extraNoteShare = 0.3
+    /// A hit under notes is compared over part of the spectrum, with the notes' leakage in it: it matches a drum of
+    /// the song up to this multiple of the merge threshold.
+    static let hitMatchFactor: Float = 1.5
     /// A hit is compared over at least this many bands that the notes leave free.
     static let minimumFreeBands = 16
 
@@ -26,13 +28,6 @@ struct SimultaneousSounds {
     let voicedConfidence: Double
     /// Centre frequency of each band of the attack patches, in Hz.
     let bandCentres: [Double]
-
-    /// The first hit of a sound that no drum of the song matched.
-    struct Leader {
-        var label: Int
-        var patch: AttackPatch
-        var mask: [Bool]
-    }
 
     struct Result {
         var events: [DetectedEvent]
@@ -55,7 +50,6 @@ struct SimultaneousSounds {
                                    by: { own[$0] })
             .mapValues { AttackPatch.mean(of: $0.map { features[$0].patch }) }
         let dictionary = templates.sorted { $0.key < $1.key }
-        var hitLeaders: [Leader] = []
 
         var result = Result(events: [], features: [], labels: [])
         func append(_ index: Int, _ feature: EventFeatures, _ label: Int) {
@@ -79,22 +73,27 @@ struct SimultaneousSounds {
                 !known.contains { abs($0.midiPitch - note.midiPitch) < 1 } && (known.isEmpty || note.confidence >= Self.extraNoteShare)
             }
             let hasHit = (feature.content?.residualShare ?? 0) >= Self.residualForHit
+            if split[index].count == 2, !found.isEmpty, percussive.contains(split[index][0]) {
+                // The dictionary found a drum of the song in the event and something else beside it; where notes
+                // stand out, they are that something else.
+                for note in known + found { appendNote(index, note) }
+                var hit = feature
+                hit.pitch = nil
+                hit.chord = []
+                append(index, hit, split[index][0])
+                continue
+            }
             if split[index].count == 1, !found.isEmpty || (!known.isEmpty && hasHit) {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
                 let notes = known + found
                 for note in notes { appendNote(index, note) }
                 // A drum's own body (a kick's falling sine, a snare's head) is no note: what starts with it is another
-                // drum of the song, or the rest of the same drum.
-                let onlyDrumBodies = notes.allSatisfy { feature.drumBodies.contains($0.frequency) }
+                // drum of the song (one it plays alone, as `hitLabel` requires of every hit), or the rest of the same drum.
                 if hasHit {
                     var hit = feature
                     hit.pitch = nil
                     hit.chord = []
-                    // Beside notes already clear on their own, only a drum the song plays alone too is believed
-                    // (a pluck's or a bow's noise is not a hit).
-                    let mask = harmonicMask(notes)
-                    if let label = hitLabel(hit.patch, mask: mask, own: own[index], percussive: percussive, dictionary: dictionary,
-                                            leaders: &hitLeaders, mayLead: known.isEmpty && !onlyDrumBodies) {
+                    if let label = hitLabel(hit.patch, mask: harmonicMask(notes), dictionary: dictionary) {
                         append(index, hit, label)
                     }
                 }
@@ -156,28 +155,15 @@ struct SimultaneousSounds {
         return mask
     }
 
-    /// The sound of a drum hit: the nearest drum of the song within the threshold, else (when `leaders` is given)
-    /// (when `mayLead`) a sound shared with alike hits; nil when it is none of the song's drums and may not start a sound.
-    private func hitLabel(_ patch: AttackPatch, mask: [Bool], own: Int, percussive: Set<Int>,
-                          dictionary: [(key: Int, value: AttackPatch)], leaders: inout [Leader], mayLead: Bool) -> Int? {
-        if mask.count(where: { !$0 }) < Self.minimumFreeBands {
-            guard mayLead else { return nil }
-            return percussive.contains(own) ? own : Self.hitLabels + leaders.count
-        }
+    /// The drum of the song (heard alone) that a hit under notes is, compared over the bands the notes leave free;
+    /// nil when it is none of them, or too little of the spectrum is free to tell.
+    private func hitLabel(_ patch: AttackPatch, mask: [Bool], dictionary: [(key: Int, value: AttackPatch)]) -> Int? {
+        guard mask.count(where: { !$0 }) >= Self.minimumFreeBands else { return nil }
         let nearest = dictionary.compactMap { entry in
             maskedDifference(patch, entry.value, mask: mask).map { (entry.key, $0) }
         }.min { ($0.1, $0.0) < ($1.1, $1.0) }
-        if let nearest, nearest.1 <= threshold { return nearest.0 }
-        guard mayLead else { return nil }
-        for leader in leaders {
-            let both = zip(mask, leader.mask).map { $0 || $1 }
-            if both.count(where: { !$0 }) >= Self.minimumFreeBands, let d = maskedDifference(patch, leader.patch, mask: both), d <= threshold {
-                return leader.label
-            }
-        }
-        let label = Self.hitLabels + leaders.count
-        leaders.append(Leader(label: label, patch: patch, mask: mask))
-        return label
+        guard let nearest, nearest.1 <= Self.hitMatchFactor * threshold else { return nil }
+        return nearest.0
     }
 
     /// Mean absolute dB difference over the blocks both patches have and the bands not masked, after removing the

@@ -33,8 +33,15 @@ public enum EventSegmenter {
     ///   - onsetFrames: sorted onset frames.
     ///   - frameMagnitude: sum of each frame's mel magnitudes (linear).
     ///   - frameDuration: seconds per frame.
+    /// - Throws: `.invalidParameter` naming a setting or the frame duration out of range, or for onsets outside the
+    ///   frames.
     public static func events(onsetFrames: [Int], frameMagnitude: [Float], frameDuration: Double,
-                              settings: EventSettings = EventSettings()) -> [DetectedEvent] {
+                              settings: EventSettings = EventSettings()) throws(TranscribeError) -> [DetectedEvent] {
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try settings.validate()
+        if let wrong = onsetFrames.first(where: { !frameMagnitude.indices.contains($0) }) {
+            throw .invalidParameter(name: "onsetFrames", value: "\(wrong)", allowed: "0…\(frameMagnitude.count - 1)")
+        }
         let frameCount = frameMagnitude.count
         let decayFactor = Float(pow(10, -settings.decayBelowPeak / 20))
         let maxFrames = Int(settings.longestEvent / frameDuration)

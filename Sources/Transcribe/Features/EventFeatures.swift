@@ -118,14 +118,25 @@ public final class FeatureExtractor {
     static let drumBodyBelow = 400.0
     /// A pitch that moves more than this (semitones) within its first 150 ms is a drum's…
     static let maximumGlide = 1.0
-    /// …and so is one whose harmonic peak falls more than this (dB) in 65 ms (20 dB within about 130 ms) while
-    /// the notes found at the onset leave at least `noisyResidual` of its new energy unexplained (a drum's noise).
-    static let maximumFall = 10.0
+    /// …and so is one whose harmonic peak falls more than this (dB) in 65 ms (about 14 dB within 130 ms) while
+    /// the notes found at the onset leave at least `noisyResidual` of its new magnitude unexplained (a drum's noise).
+    /// 7 dB since unmatched hits beside notes are dropped: a snare head's fall of about 8 dB must make it a drum's.
+    static let maximumFall = 7.0
     static let noisyResidual = 0.3
     private let pitch: OnsetPitchEstimator
 
+    /// - Parameters:
+    ///   - sampleRate: of the audio, in Hz.
+    ///   - frameDuration: seconds between spectrogram frames.
+    ///   - bandCount: mel bands per frame.
+    /// - Throws: `.invalidParameter` naming a setting or argument out of range.
     public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings(),
                 events: EventSettings = EventSettings()) throws(TranscribeError) {
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try SettingCheck.check("bandCount", bandCount, SpectrogramSettings.melBandCounts)
+        try settings.validate()
+        try events.validate()
         self.settings = settings
         self.sampleRate = sampleRate
         bands = bandCount
@@ -152,10 +163,9 @@ public final class FeatureExtractor {
     /// The features and attack level (dB) of `event`.
     /// - Parameters:
     ///   - linearRow: the mel magnitudes (linear) of a frame within `frames(of:frameCount:)`.
-    ///   - samples: a window holding `samples(of:)` that lies within the file; its first element is absolute
-    ///     sample `base`. `end` is the file's length in samples.
+    ///   - audio: a window of every channel holding `samples(of:)` that lies within the file.
     public func features(of event: DetectedEvent, frameCount: Int, linearRow: (Int) -> ArraySlice<Float>,
-                         samples: UnsafeBufferPointer<Float>, base: Int, end: Int) -> (features: EventFeatures, level: Double) {
+                         audio: AudioWindow) -> (features: EventFeatures, level: Double) {
         let floor = Float(-settings.dynamicRange)
         // The background: linear band magnitudes just before the onset, removed from every block.
         var background = [Float](repeating: 0, count: bands)
@@ -188,12 +198,12 @@ public final class FeatureExtractor {
         }
         let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
         let onset = onsetSample(event)
-        let single = pitch.estimate(samples, base: base, end: end, onset: onset)
+        let single = pitch.estimate(audio, onset: onset)
         var chord: [PitchEstimate] = []
         if (single?.confidence ?? 0) < settings.clearPitchConfidence {
-            chord = pitch.chord(samples, base: base, end: end, onset: onset) ?? []
+            chord = pitch.chord(audio, onset: onset) ?? []
         }
-        let content = pitch.content(samples, base: base, end: end, onset: onset)
+        let content = pitch.content(audio, onset: onset)
         // A pitch that falls (a kick's sine, a tom) is a drum's, no note's; so is one that dies at once in a noise (a
         // snare's head under its wires; a marimba's note dies as fast, but alone).
         let noisy = (content?.residualShare ?? 1) >= Self.noisyResidual
@@ -202,25 +212,30 @@ public final class FeatureExtractor {
         where candidate.frequency < Self.drumBodyBelow && !candidates.contains(candidate.frequency) {
             candidates.append(candidate.frequency)
         }
-        let drumBodies = zip(candidates, pitch.persistence(samples, base: base, end: end, onset: onset, of: candidates)).compactMap { frequency, after in
+        let drumBodies = zip(candidates, pitch.persistence(audio, onset: onset, of: candidates)).compactMap { frequency, after in
             after.flatMap { abs($0.glide) > Self.maximumGlide || (noisy && $0.fall < -Self.maximumFall) ? frequency : nil }
         }
         return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies),
-                level(samples, base: base, end: end, from: onset))
+                level(audio, from: onset))
     }
 
-    /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples.
-    private func level(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, from onset: Int) -> Double {
-        let range = max(0, onset)..<min(end, onset + attackSamples)
+    /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples,
+    /// as the root of its square's mean over the channels (a power, so opposite phases do not cancel).
+    private func level(_ audio: AudioWindow, from onset: Int) -> Double {
+        let range = max(0, onset)..<min(audio.end, onset + attackSamples)
         guard !range.isEmpty else { return -120 }
-        var sum = 0.0, sumSquares = 0.0
-        for s in range {
-            let value = Double(samples[s - base])
-            sum += value
-            sumSquares += value * value
-        }
         let n = Double(range.count)
-        let deviation = max(0, sumSquares / n - (sum / n) * (sum / n)).squareRoot()
+        var variance = 0.0
+        for channel in 0..<audio.channelCount {
+            var sum = 0.0, sumSquares = 0.0
+            for s in range {
+                let value = Double(audio.sample(frame: s, channel: channel))
+                sum += value
+                sumSquares += value * value
+            }
+            variance += max(0, sumSquares / n - (sum / n) * (sum / n))
+        }
+        let deviation = (variance / Double(audio.channelCount)).squareRoot()
         return deviation > 0 ? 20 * log10(deviation) : -120
     }
 
@@ -233,7 +248,7 @@ public final class FeatureExtractor {
             events.indices.map { index in
                 let (features, level) = extractor.features(of: events[index], frameCount: spectrogram.frameCount,
                                                            linearRow: { ArraySlice(spectrogram.row($0).map { pow(10, $0) - 1 }) },
-                                                           samples: signal, base: 0, end: signal.count)
+                                                           audio: AudioWindow(mono: signal, end: signal.count))
                 events[index].level = level
                 return features
             }

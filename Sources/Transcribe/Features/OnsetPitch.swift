@@ -33,9 +33,19 @@ public final class OnsetPitchEstimator {
     public static let highestHarmonicFrequency = 8_000.0
     /// The window after the onset starts this late (past the transient), in seconds.
     public static let postOnsetDelay = 0.01
-    /// Analysis window, in seconds (rounded up to a power of two samples). It resolves the harmonics of notes
-    /// from about C2 (65 Hz) up; lower notes need a longer window than short events allow.
-    public static let windowDuration = 0.085
+    /// Analysis window, in seconds: 4 096 samples at 44.1 kHz (93 ms), rounded up at other rates to the next
+    /// length FFTW transforms fast (`RealFFT.fastSize`), so within 1 % of it at every rate and with bins about
+    /// 10.8 Hz wide: the bin counts below (two bins either side of a harmonic…) mean the same in Hz everywhere.
+    /// It resolves the harmonics of notes from about C2 (65 Hz) up; lower notes need a longer window than short
+    /// events allow.
+    public static let windowDuration = Double(referenceWindowLength) / 44_100
+    /// Spectra are scaled to those of a window of this many samples (the 44.1 kHz window), so that the floors on
+    /// the increase mean the same at every sample rate; at 44.1 kHz the scale is exactly 1.
+    public static let referenceWindowLength = 4_096
+    /// No window is shorter than this many samples.
+    static let shortestWindow = 256
+    /// Windows that resolve a harmonic or two at least, and no longer than a long note.
+    public static let windowDurations: ClosedRange<Double> = 0.01...1
 
     let fft: RealFFT
     let window: [Float]
@@ -44,6 +54,8 @@ public final class OnsetPitchEstimator {
     var increase: [Float]
     var frame: [Float]
     let binHz: Double
+    /// Spectra are multiplied by this (see `referenceWindowLength`).
+    let magnitudeScale: Float
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
     let candidates: [Double]
@@ -54,10 +66,13 @@ public final class OnsetPitchEstimator {
     let harmonicEnd: [Int32]
 
     /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
+    /// - Throws: `.invalidParameter` for a sample rate or window out of range.
     public init(sampleRate: Double, windowSeconds: Double = OnsetPitchEstimator.windowDuration) throws(TranscribeError) {
-        var size = 256
-        while Double(size) < windowSeconds * sampleRate { size *= 2 }
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try SettingCheck.check("windowSeconds", windowSeconds, Self.windowDurations, " s")
+        let size = RealFFT.fastSize(atLeast: max(Self.shortestWindow, Int((windowSeconds * sampleRate).rounded())))
         fft = try RealFFT(size: size)
+        magnitudeScale = Float(Self.referenceWindowLength) / Float(size)
         self.sampleRate = sampleRate
         window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
         post = [Float](repeating: 0, count: size / 2 + 1)
@@ -104,7 +119,13 @@ public final class OnsetPitchEstimator {
     ///   - samples: a window holding `samples(around: onset)` within the file; its first element is sample `base`.
     ///   - end: the file's length in samples (samples outside `0..<end` are silence).
     public func estimate(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> PitchEstimate? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        estimate(AudioWindow(mono: samples, base: base, end: end), onset: onset)
+    }
+
+    /// Estimates the pitch of the sound starting at absolute frame `onset` of a window of every channel.
+    /// - Parameter audio: a window holding `samples(around: onset)` within the file.
+    public func estimate(_ audio: AudioWindow, onset: Int) -> PitchEstimate? {
+        guard prepare(audio, onset: onset) else { return nil }
         let (f0, _) = strongest()
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
     }
@@ -120,7 +141,12 @@ public final class OnsetPitchEstimator {
     /// The notes of a chord starting at `onset`, strongest first, or nil when the increase is not a chord: each
     /// note's harmonics are removed before the next is sought, and the notes together must explain the increase.
     public func chord(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> [PitchEstimate]? {
-        guard prepare(samples, base: base, end: end, onset: onset) else { return nil }
+        chord(AudioWindow(mono: samples, base: base, end: end), onset: onset)
+    }
+
+    /// The notes of a chord starting at absolute frame `onset` of a window of every channel (see above).
+    public func chord(_ audio: AudioWindow, onset: Int) -> [PitchEstimate]? {
+        guard prepare(audio, onset: onset) else { return nil }
         let total = increase.reduce(0) { $0 + $1 * $1 }
         var notes: [PitchEstimate] = []
         var firstSalience: Float = 0
@@ -142,12 +168,12 @@ public final class OnsetPitchEstimator {
     }
 
     /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
-    func prepare(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int) -> Bool {
+    func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
         let size = fft.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
-        guard postStart + size / 2 < end else { return false }
-        magnitude(samples, base: base, end: end, start: postStart, into: &post)
-        magnitude(samples, base: base, end: end, start: onset - size, into: &pre)
+        guard postStart + size / 2 < audio.end else { return false }
+        magnitude(audio, start: postStart, into: &post)
+        magnitude(audio, start: onset - size, into: &pre)
         var total: Float = 0
         for k in increase.indices {
             increase[k] = max(0, post[k] - pre[k])
@@ -264,26 +290,37 @@ public final class OnsetPitchEstimator {
         return (max(0, Int((centre - width).rounded(.down))), min(binCount - 1, Int((centre + width).rounded(.up))))
     }
 
-    /// Hann-windowed magnitude spectrum of `size` samples from absolute sample `start` (zeros outside the file).
-    func magnitude(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, start: Int, into spectrum: inout [Float]) {
+    /// Hann-windowed magnitude spectrum of `size` frames from absolute frame `start` (zeros outside the file), the
+    /// channels combined by power (√ of the mean over channels of |X|²), so that no phase relation cancels a sound.
+    func magnitude(_ audio: AudioWindow, start: Int, into spectrum: inout [Float]) {
         let size = fft.size
-        if start >= 0 && start + size <= end {
-            for i in 0..<size { frame[i] = samples[start - base + i] * window[i] }
-        } else {
-            for i in 0..<size {
-                let s = start + i
-                frame[i] = (s >= 0 && s < end) ? samples[s - base] * window[i] : 0
+        let channels = audio.channelCount
+        let end = audio.end
+        for channel in 0..<channels {
+            if start >= 0 && start + size <= end {
+                var position = (start - audio.base) * channels + channel
+                for i in 0..<size {
+                    frame[i] = audio.samples[position] * window[i]
+                    position += channels
+                }
+            } else {
+                for i in 0..<size {
+                    let s = start + i
+                    frame[i] = (s >= 0 && s < end) ? audio.sample(frame: s, channel: channel) * window[i] : 0
+                }
             }
-        }
-        frame.withUnsafeBufferPointer { input in
-            spectrum.withUnsafeMutableBufferPointer { output in
-                fft.transform(input) { bins in
-                    for k in 0..<output.count {
-                        let re = bins[2 * k], im = bins[2 * k + 1]
-                        output[k] = (re * re + im * im).squareRoot()
+            frame.withUnsafeBufferPointer { input in
+                spectrum.withUnsafeMutableBufferPointer { output in
+                    fft.transform(input) { bins in
+                        for k in 0..<output.count {
+                            let re = bins[2 * k], im = bins[2 * k + 1]
+                            output[k] = channel == 0 ? re * re + im * im : output[k] + (re * re + im * im)
+                        }
                     }
                 }
             }
         }
+        let channelShare = Float(channels)
+        for k in spectrum.indices { spectrum[k] = (spectrum[k] / channelShare).squareRoot() * magnitudeScale }
     }
 }

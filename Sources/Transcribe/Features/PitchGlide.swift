@@ -15,18 +15,17 @@ extension OnsetPitchEstimator {
     /// Falls are floored here, in dB.
     static let deepestFall = -60.0
 
-    /// Samples (absolute) `persistence(_:base:end:onset:of:)` reads beyond `samples(around:)`.
+    /// Samples (absolute) `persistence(_:onset:of:)` reads beyond `samples(around:)`.
     var glideLagSamples: Int { Int(Self.glideWindowLag * Double(fft.size)) }
 
     /// How each pitch (Hz) that starts at absolute sample `onset` goes on a little later: how far it moved, in
     /// semitones (0 when too little is left to tell), and how far its peak fell, in dB. The strongest of its first
     /// four harmonics in the increase across the onset is found again in the increase of a window `glideWindowLag`
     /// later over the same background. Nil for a pitch with nothing to compare (no peak, or the file ends).
-    /// - Parameters: as `estimate(_:base:end:onset:)`; `samples` must also hold `glideLagSamples` more.
+    /// - Parameters: as `estimate(_:onset:)`; `audio` must also hold `glideLagSamples` more frames.
     /// - Complexity: three FFTs, whatever the number of pitches.
-    func persistence(_ samples: UnsafeBufferPointer<Float>, base: Int, end: Int, onset: Int,
-                     of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
-        guard !pitches.isEmpty, prepare(samples, base: base, end: end, onset: onset) else { return pitches.map { _ in nil } }
+    func persistence(_ audio: AudioWindow, onset: Int, of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
+        guard !pitches.isEmpty, prepare(audio, onset: onset) else { return pitches.map { _ in nil } }
         let firsts = pitches.map { f0 in
             var first = (frequency: f0, value: Float(0))
             for h in 1...4 where f0 * Double(h) < sampleRate / 2 {
@@ -36,8 +35,8 @@ extension OnsetPitchEstimator {
             return first
         }
         let laterStart = onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples
-        guard laterStart + fft.size / 2 < end else { return pitches.map { _ in nil } }
-        magnitude(samples, base: base, end: end, start: laterStart, into: &post)
+        guard laterStart + fft.size / 2 < audio.end else { return pitches.map { _ in nil } }
+        magnitude(audio, start: laterStart, into: &post)
         for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
         return firsts.map { first in
             guard first.value > 0 else { return nil }

@@ -30,8 +30,8 @@ public struct OnsetSettings: Sendable, Equatable {
 public enum OnsetDetector {
     /// The onset detection function: for each frame, the half-wave rectified increase of every band over the
     /// maximum-filtered band `lag` earlier, summed over bands.
-    public static func superFlux(_ spectrogram: Spectrogram, settings: OnsetSettings = OnsetSettings()) -> [Float] {
-        var tracker = FluxTracker(bandCount: spectrogram.bandCount, frameDuration: spectrogram.frameDuration, settings: settings)
+    public static func superFlux(_ spectrogram: Spectrogram, settings: OnsetSettings = OnsetSettings()) throws(TranscribeError) -> [Float] {
+        var tracker = try FluxTracker(bandCount: spectrogram.bandCount, frameDuration: spectrogram.frameDuration, settings: settings)
         return spectrogram.values.withUnsafeBufferPointer { values in
             (0..<spectrogram.frameCount).map { frame in
                 tracker.push(UnsafeBufferPointer(rebasing: values[(frame * spectrogram.bandCount)..<((frame + 1) * spectrogram.bandCount)]))
@@ -42,7 +42,10 @@ public enum OnsetDetector {
     /// Frames where `function` peaks: a local maximum over [−preMaximum, +postMaximum], at least `threshold × scale`
     /// above the mean over [−preAverage, +postAverage], and `minimumGap` after the previous onset.
     /// - Parameter frameDuration: seconds per value of `function`.
-    public static func pickPeaks(_ function: [Float], frameDuration: Double, settings: OnsetSettings = OnsetSettings()) -> [Int] {
+    /// - Throws: `.invalidParameter` naming a setting or the frame duration out of range.
+    public static func pickPeaks(_ function: [Float], frameDuration: Double, settings: OnsetSettings = OnsetSettings()) throws(TranscribeError) -> [Int] {
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try settings.validate()
         guard !function.isEmpty else { return [] }
         func frames(_ seconds: Double) -> Int { max(0, Int((seconds / frameDuration).rounded())) }
         let preMax = frames(settings.preMaximum), postMax = frames(settings.postMaximum)
@@ -84,7 +87,14 @@ public struct FluxTracker {
     private var filtered: [Float]
     private var frames = 0
 
-    public init(bandCount: Int, frameDuration: Double, settings: OnsetSettings) {
+    /// - Parameters:
+    ///   - bandCount: values per frame.
+    ///   - frameDuration: seconds between frames.
+    /// - Throws: `.invalidParameter` naming a setting or argument out of range.
+    public init(bandCount: Int, frameDuration: Double, settings: OnsetSettings) throws(TranscribeError) {
+        try SettingCheck.check("bandCount", bandCount, SpectrogramSettings.melBandCounts)
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try settings.validate()
         lag = max(1, Int((settings.lag / frameDuration).rounded()))
         radius = max(0, settings.maximumFilterBands / 2)
         bands = bandCount

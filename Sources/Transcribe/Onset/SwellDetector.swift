@@ -20,7 +20,11 @@ public struct SwellDetector: Sendable, Equatable {
     /// - Parameters:
     ///   - frameMagnitude: each frame's summed mel magnitude (linear).
     ///   - fastOnsets: onsets already found, sorted.
-    public func onsets(frameMagnitude: [Float], fastOnsets: [Int], frameDuration: Double) -> [Int] {
+    ///   - frameDuration: seconds between frames.
+    /// - Throws: `.invalidParameter` naming a setting or the frame duration out of range.
+    public func onsets(frameMagnitude: [Float], fastOnsets: [Int], frameDuration: Double) throws(TranscribeError) -> [Int] {
+        try SettingCheck.checkFrameDuration(frameDuration)
+        try validate()
         guard !frameMagnitude.isEmpty else { return [] }
         let loud = Double(percentile(frameMagnitude, 0.99))
         guard loud > 0 else { return [] }

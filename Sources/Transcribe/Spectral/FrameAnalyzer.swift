@@ -20,15 +20,32 @@ public final class FrameAnalyzer {
     private let window: [Float]
     private var frame: [Float]
     private var magnitude: [Float]
+    /// Each bin's power summed over the channels.
+    private var power: [Float]
+    /// Magnitudes are multiplied by this (see `referenceWindowLength`).
+    private let magnitudeScale: Float
 
+    /// Magnitudes are scaled to those of a window of this many samples (46 ms at 44.1 kHz, where the thresholds were
+    /// set): a windowed spectrum's magnitude grows with the window's length in samples, and the log-mel values, the
+    /// onset floor and the attack patches must not depend on the sample rate. At 44.1 kHz the scale is exactly 1.
+    public static let referenceWindowLength = 2_048
+    /// No window is shorter than this many samples.
+    static let shortestWindow = 16
+
+    /// - Parameters:
+    ///   - sampleRate: of the audio, in Hz.
+    /// - Throws: `.invalidParameter` naming a setting or the sample rate out of range.
     public init(sampleRate: Double, settings: SpectrogramSettings) throws(TranscribeError) {
-        guard settings.hopDuration > 0, settings.windowDuration >= settings.hopDuration else {
-            throw .invalidParameter(name: "hop and window", value: "\(settings.hopDuration) s, \(settings.windowDuration) s", allowed: "0 < hop ≤ window")
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        try settings.validate()
+        guard settings.lowestFrequency < sampleRate / 2 else {
+            throw .invalidParameter(name: "spectrogram.lowestFrequency", value: "\(settings.lowestFrequency) Hz",
+                                    allowed: "below the audio's Nyquist frequency, \(sampleRate / 2) Hz")
         }
         let windowLength = Int((settings.windowDuration * sampleRate).rounded())
-        var size = 16
-        while size < windowLength { size *= 2 }
+        let size = RealFFT.fastSize(atLeast: max(Self.shortestWindow, windowLength))
         fftSize = size
+        magnitudeScale = Float(Self.referenceWindowLength) / Float(size)
         hop = max(1, Int((settings.hopDuration * sampleRate).rounded()))
         fft = try RealFFT(size: size)
         filterbank = try MelFilterbank(bandCount: settings.melBandCount, fftSize: size, sampleRate: sampleRate,
@@ -39,11 +56,13 @@ public final class FrameAnalyzer {
         window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
         frame = [Float](repeating: 0, count: size)
         magnitude = [Float](repeating: 0, count: size / 2 + 1)
+        power = magnitude
         let binWidth = sampleRate / Double(size)
         octaveBandStarts = [0] + BandEnvelope.upperEdges.map { min(size / 2 + 1, Int(($0 / binWidth).rounded(.up))) } + [size / 2 + 1]
     }
 
-    /// The power (sum of squared FFT magnitudes) of each octave band of `BandEnvelope` in the frame last analysed.
+    /// The power (sum of squared FFT magnitudes, the channels' mean, scaled as the magnitudes are) of each octave
+    /// band of `BandEnvelope` in the frame last analysed.
     public func octavePowers(into powers: UnsafeMutableBufferPointer<Float>) {
         magnitude.withUnsafeBufferPointer { magnitude in
             for band in 0..<(octaveBandStarts.count - 1) {
@@ -59,7 +78,8 @@ public final class FrameAnalyzer {
     /// One past the last sample frame `index` reads.
     public func endSample(ofFrame index: Int) -> Int { index * hop + fftSize / 2 }
 
-    /// Writes log10(1 + mel magnitude) of frame `index` into `row` and returns the sum of the mel magnitudes.
+    /// Writes log10(1 + mel magnitude) of frame `index` of a mono signal into `row` and returns the sum of the mel
+    /// magnitudes.
     /// - Parameters:
     ///   - samples: a window of the signal whose first element is absolute sample `base`; it must cover the frame's
     ///     samples that lie within `0..<end`.
@@ -69,30 +89,70 @@ public final class FrameAnalyzer {
     @discardableResult
     public func analyse(frame index: Int, samples: UnsafeBufferPointer<Float>, base: Int, leading: Float, trailing: Float, end: Int,
                         into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2) { edges in
+            edges[0] = leading
+            edges[1] = trailing
+            return analyse(frame: index, window: AudioWindow(mono: samples, base: base, end: end),
+                           leading: UnsafeBufferPointer(rebasing: edges[0..<1]), trailing: UnsafeBufferPointer(rebasing: edges[1..<2]),
+                           into: row, logarithmic: logarithmic)
+        }
+    }
+
+    /// Writes log10(1 + mel magnitude) of frame `index` into `row` and returns the sum of the mel magnitudes.
+    ///
+    /// Channels are combined by power: the magnitude of a bin is √(mean over channels of |X|²), so channels in
+    /// opposite phase do not cancel, and identical channels give the magnitude of one of them.
+    /// - Parameters:
+    ///   - window: interleaved frames covering the frame's samples that lie within the file.
+    ///   - leading, trailing: per channel, the values standing for samples before the start and from the end on.
+    ///   - logarithmic: false to leave the mel magnitudes linear in `row`.
+    @discardableResult
+    public func analyse(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>, trailing: UnsafeBufferPointer<Float>,
+                        into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
         let start = firstSample(ofFrame: index)
-        frame.withUnsafeMutableBufferPointer { frame in
-            window.withUnsafeBufferPointer { window in
-                if start >= 0 && start + fftSize <= end {
-                    let offset = start - base
-                    for i in 0..<fftSize { frame[i] = samples[offset + i] * window[i] }
-                } else {
-                    for i in 0..<fftSize {
-                        let s = start + i
-                        let value = s < 0 ? leading : (s < end ? samples[s - base] : trailing)
-                        frame[i] = value * window[i]
+        let channels = audio.channelCount
+        let end = audio.end
+        let half = fftSize / 2
+        for channel in 0..<channels {
+            frame.withUnsafeMutableBufferPointer { frame in
+                window.withUnsafeBufferPointer { window in
+                    if start >= 0 && start + fftSize <= end {
+                        var position = (start - audio.base) * channels + channel
+                        for i in 0..<fftSize {
+                            frame[i] = audio.samples[position] * window[i]
+                            position += channels
+                        }
+                    } else {
+                        for i in 0..<fftSize {
+                            let s = start + i
+                            let value = s < 0 ? leading[channel] : (s < end ? audio.sample(frame: s, channel: channel) : trailing[channel])
+                            frame[i] = value * window[i]
+                        }
+                    }
+                }
+            }
+            frame.withUnsafeBufferPointer { input in
+                power.withUnsafeMutableBufferPointer { power in
+                    fft.transform(input) { bins in
+                        if channel == 0 {
+                            for k in 0...half {
+                                let re = bins[2 * k], im = bins[2 * k + 1]
+                                power[k] = re * re + im * im
+                            }
+                        } else {
+                            for k in 0...half {
+                                let re = bins[2 * k], im = bins[2 * k + 1]
+                                power[k] += re * re + im * im
+                            }
+                        }
                     }
                 }
             }
         }
-        let half = fftSize / 2
-        frame.withUnsafeBufferPointer { input in
+        let channelShare = Float(channels)
+        power.withUnsafeBufferPointer { power in
             magnitude.withUnsafeMutableBufferPointer { magnitude in
-                fft.transform(input) { bins in
-                    for k in 0...half {
-                        let re = bins[2 * k], im = bins[2 * k + 1]
-                        magnitude[k] = (re * re + im * im).squareRoot()
-                    }
-                }
+                for k in 0...half { magnitude[k] = (power[k] / channelShare).squareRoot() * magnitudeScale }
             }
         }
         magnitude.withUnsafeBufferPointer { filterbank.apply($0, into: row) }

@@ -17,8 +17,11 @@ public struct MelFilterbank: Sendable {
     ///   - sampleRate: in Hz.
     ///   - lowestFrequency, highestFrequency: edges of the lowest and highest band, in Hz.
     public init(bandCount: Int, fftSize: Int, sampleRate: Double, lowestFrequency: Double, highestFrequency: Double) throws(TranscribeError) {
-        guard bandCount >= 1, bandCount <= 1024 else {
-            throw .invalidParameter(name: "mel bands", value: "\(bandCount)", allowed: "1…1024")
+        try SettingCheck.check("bandCount", bandCount, 1...1024)
+        try SettingCheck.check("fftSize", fftSize, 2...(1 << 24))
+        try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
+        guard lowestFrequency.isFinite, highestFrequency.isFinite else {
+            throw .invalidParameter(name: "mel frequency range", value: "\(lowestFrequency)…\(highestFrequency) Hz", allowed: "finite")
         }
         let nyquist = sampleRate / 2
         let high = min(highestFrequency, nyquist)

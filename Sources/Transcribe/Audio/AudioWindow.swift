@@ -1,0 +1,37 @@
+/// A stretch of a file's audio as the analysis reads it: interleaved frames of every channel, placed in the file.
+///
+/// Every stage that reads samples (the STFT, the pitch of what starts at an onset, an event's level) reads them
+/// through a window and combines the channels by power, never by adding samples: a sound that is in opposite phase
+/// in two channels cancels in a mono mix but not in the sum of the channels' power spectra. For one channel the
+/// numbers are those of the mono signal itself.
+public struct AudioWindow {
+    /// Interleaved frames, `channelCount` values each.
+    public let samples: UnsafeBufferPointer<Float>
+    public let channelCount: Int
+    /// Absolute index (in the file) of the first frame in `samples`.
+    public let base: Int
+    /// Frames in the file: frames from here on are past its end.
+    public let end: Int
+
+    /// - Parameters:
+    ///   - samples: interleaved frames; they must cover the frames a stage reads that lie within `0..<end`.
+    ///   - channelCount: values per frame, 1 or more.
+    ///   - base: absolute index of the first frame.
+    ///   - end: frames in the file (`Int.max` while unknown).
+    public init(samples: UnsafeBufferPointer<Float>, channelCount: Int, base: Int, end: Int) {
+        precondition(channelCount >= 1, "a window has at least one channel")
+        self.samples = samples
+        self.channelCount = channelCount
+        self.base = base
+        self.end = end
+    }
+
+    /// A mono window over `samples`, which start at absolute frame `base`.
+    public init(mono samples: UnsafeBufferPointer<Float>, base: Int = 0, end: Int) {
+        self.init(samples: samples, channelCount: 1, base: base, end: end)
+    }
+
+    /// The sample of `channel` at absolute frame `frame` (which must lie in the window).
+    @inline(__always)
+    public func sample(frame: Int, channel: Int) -> Float { samples[(frame - base) * channelCount + channel] }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import SoundSortCore
+import Testing
+import TestSupport
+
+/// `AtomicOutput.writeAll`: every output of a set appears, or none does, and nothing temporary is left.
+@Suite struct OutputSetTests {
+    struct WriterFailed: Error {}
+
+    static func contents(_ folder: TemporaryFolder) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
+    }
+
+    static func writer(_ text: String) -> (String) throws -> Void {
+        { temporary in try AtomicOutput.create(Data(text.utf8), at: temporary, reportingAs: temporary) }
+    }
+
+    @Test func everyOutputIsWrittenWhenEveryWriterSucceeds() throws {
+        let folder = TemporaryFolder()
+        try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("a")),
+                                   PendingOutput(path: folder.path("b.txt"), write: Self.writer("b"))])
+        #expect(try Self.contents(folder) == ["a.txt", "b.txt"])
+        #expect(try String(contentsOfFile: folder.path("b.txt"), encoding: .utf8) == "b")
+    }
+
+    @Test func aFailingWriterLeavesNoOutputAndKeepsTheFilesThatWereThere() throws {
+        let folder = TemporaryFolder()
+        try Data("old".utf8).write(to: folder.url.appendingPathComponent("a.txt"))
+        #expect(throws: OutputSetFailure.self) {
+            try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("new")),
+                                       PendingOutput(path: folder.path("b.txt"), write: Self.writer("b")),
+                                       PendingOutput(path: folder.path("c.txt")) { _ in throw WriterFailed() }])
+        }
+        #expect(try Self.contents(folder) == ["a.txt"])
+        #expect(try String(contentsOfFile: folder.path("a.txt"), encoding: .utf8) == "old")
+    }
+
+    @Test func aFailedRenameRemovesTheOutputsRenamedBeforeIt() throws {
+        let folder = TemporaryFolder()
+        // A folder that is not empty cannot be replaced by a file: the third rename fails.
+        try FileManager.default.createDirectory(atPath: folder.path("c.txt/inside"), withIntermediateDirectories: true)
+        do {
+            try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("a")),
+                                       PendingOutput(path: folder.path("b.txt"), write: Self.writer("b")),
+                                       PendingOutput(path: folder.path("c.txt"), write: Self.writer("c"))])
+            Issue.record("the set was written over a folder")
+        } catch {
+            #expect(error.path == folder.path("c.txt"))
+            #expect((error.underlying as? WriteFailure)?.problem == .isAFolder)
+        }
+        #expect(try Self.contents(folder) == ["c.txt"])
+    }
+
+    @Test(arguments: [
+        ("/proc/x.mid", "the folder /proc does not take new files"),
+        ("/definitely/missing/x.mid", "the folder /definitely/missing does not exist"),
+        ("/etc/hostname/x.mid", "/etc/hostname is not a folder"),
+        ("/", "it is a folder"),
+    ])
+    func anUnwritablePathIsFoundBeforeAnyWork(path: String, cause: String) {
+        do {
+            try AtomicOutput.checkWritable(path)
+            Issue.record("\(path) passed the check")
+        } catch {
+            #expect(error.description == "\(path): cannot write: \(cause)")
+        }
+    }
+
+    @Test func theCheckLeavesNothingBehind() throws {
+        let folder = TemporaryFolder()
+        try AtomicOutput.checkWritable(folder.path("x.mid"))
+        #expect(try Self.contents(folder).isEmpty)
+    }
+
+    @Test(arguments: [(ENOENT, "/definitely/missing", "the folder /definitely/missing does not exist"),
+                      (EACCES, "/d", "no permission to create files in /d"), (EROFS, "/d", "/d is on a read-only file system"),
+                      (ENOSPC, "/d", "no space left on the device holding /d"), (EDQUOT, "/d", "disk quota exceeded on the device holding /d"),
+                      (EISDIR, "/d", "it is a folder"), (ENAMETOOLONG, "/d", "the file name is too long")])
+    func oneWordingPerCause(code: Int32, folder: String, wording: String) {
+        #expect(WriteProblem(errno: code, folder: folder).description == wording)
+    }
+}
