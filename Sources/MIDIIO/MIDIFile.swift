@@ -32,6 +32,12 @@ public struct MIDIFile: Sendable, Equatable {
     /// Time of the last event, in seconds.
     public var duration: Double
     public var notes: NoteList
+    /// Times of the bar lines up to `duration`, bar 1 first, in seconds: from the file's time signatures (4/4 before
+    /// the first) through its tempo map.
+    public var barLines: [Double]
+
+    /// Bar lines listed at most (a guard against absurd meters).
+    public static let maximumBars = 100_000
 
     /// Reads the file at `path`.
     /// - Throws: `MIDIError` naming the file and the fault; the file is never modified.
@@ -94,6 +100,28 @@ public struct MIDIFile: Sendable, Equatable {
         duration = max(lastTime, notes.map(\.offset).max() ?? 0)
         self.notes = NoteList(notes: notes, trackNames: names)
         tracks = names.indices.map { index in Track(name: names[index], noteCount: notes.count { $0.track == index }) }
+        barLines = Self.barLines(structure, until: duration)
+    }
+}
+
+extension MIDIFile {
+    /// Bar lines through `until` seconds: each time signature starts a bar and holds until the next.
+    static func barLines(_ structure: SMFStructure, until end: Double) -> [Double] {
+        var meters = structure.meters
+        if meters.first?.tick != 0 { meters.insert(.init(tick: 0, numerator: 4, denominator: 4), at: 0) }
+        var lines: [Double] = []
+        for (i, meter) in meters.enumerated() {
+            let barTicks = max(1, meter.numerator * 4 * structure.division / meter.denominator)
+            var tick = meter.tick
+            let next = i + 1 < meters.count ? meters[i + 1].tick : Int.max
+            while tick < next && lines.count < maximumBars {
+                let time = structure.seconds(atTick: tick)
+                guard time <= end else { return lines }
+                if lines.last != time { lines.append(time) }
+                tick += barTicks
+            }
+        }
+        return lines
     }
 }
 

@@ -5,7 +5,7 @@ import SoundSortCore
 extension MIDISong {
     /// Writes the song as a format-1 Standard MIDI File, atomically: `path` is complete or untouched.
     ///
-    /// Track 0 holds the tempo map and time signature; track *n* (from 1) holds `tracks[n - 1]`. At one tick,
+    /// Track 0 holds the tempo map and time signatures; track *n* (from 1) holds `tracks[n - 1]`. At one tick,
     /// note-offs come before note-ons, so a repeated note is never cut by its own release. Output is
     /// byte-identical for equal songs.
     public func write(to path: String) throws(MIDIError) {
@@ -36,8 +36,11 @@ extension MIDISong {
             guard smf_set_ppqn(smf, Int32(ticksPerQuarter)) == 0 else { return "libsmf refused \(ticksPerQuarter) ticks per quarter note" }
             var lastTick = 0
             guard let conductor = addTrack(to: smf) else { return "libsmf could not add a track" }
-            guard add(meta(0x58, [UInt8(timeSignature.numerator), UInt8(log2(Double(timeSignature.denominator))), 24, 8]), at: 0, to: conductor) else {
-                return "libsmf refused the time signature"
+            for signature in timeSignatures {
+                let tick = Int((signature.beat * Double(ticksPerQuarter)).rounded())
+                guard add(meta(0x58, [UInt8(signature.numerator & 0xFF), UInt8(log2(Double(signature.denominator))), 24, 8]), at: tick, to: conductor) else {
+                    return "libsmf refused the time signature"
+                }
             }
             for change in tempoChanges {
                 let value = change.microsecondsPerQuarter

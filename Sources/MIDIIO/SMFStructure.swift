@@ -28,6 +28,15 @@ struct SMFStructure: Equatable {
     var format: Int
     /// Every tempo event of every track, sorted by tick (stable: at one tick, the later track wins).
     var tempoMap: [Tempo]
+    /// A time signature set at a tick.
+    struct Meter: Equatable {
+        var tick: Int
+        var numerator: Int
+        /// A power of two.
+        var denominator: Int
+    }
+    /// Every time signature event, sorted by tick (the same way).
+    var meters: [Meter]
     /// The first name (meta event 0x03) of each track, whole; empty where a track has none.
     var trackNames: [String]
     /// Ticks per quarter note.
@@ -73,6 +82,7 @@ struct SMFStructure: Equatable {
 
         var tracks: [[Event]] = []
         var tempi: [Tempo] = []
+        var meters: [Meter] = []
         var names: [String] = []
         while data.count - reader.offset >= 8 {
             let tag = try reader.tag()
@@ -83,7 +93,7 @@ struct SMFStructure: Equatable {
             let end = reader.offset + length
             if tag == "MTrk" {
                 var name = ""
-                tracks.append(try Self.parseTrack(&reader, end: end, number: tracks.count, tempi: &tempi, name: &name))
+                tracks.append(try Self.parseTrack(&reader, end: end, number: tracks.count, tempi: &tempi, meters: &meters, name: &name))
                 names.append(name)
             }
             reader.offset = end
@@ -94,9 +104,10 @@ struct SMFStructure: Equatable {
         self.tracks = tracks
         trackNames = names
         tempoMap = tempi.enumerated().sorted { ($0.element.tick, $0.offset) < ($1.element.tick, $1.offset) }.map(\.element)
+        self.meters = meters.enumerated().sorted { ($0.element.tick, $0.offset) < ($1.element.tick, $1.offset) }.map(\.element)
     }
 
-    private static func parseTrack(_ reader: inout ByteReader, end: Int, number: Int, tempi: inout [Tempo],
+    private static func parseTrack(_ reader: inout ByteReader, end: Int, number: Int, tempi: inout [Tempo], meters: inout [Meter],
                                    name: inout String) throws(MIDIError) -> [Event] {
         var events: [Event] = []
         var runningStatus: UInt8?
@@ -127,6 +138,9 @@ struct SMFStructure: Equatable {
                 let payload = try reader.bytes(length)
                 if type == 0x2F { return finish(events, pendingDelta) }
                 if type == 0x03, name.isEmpty { name = decodeText(payload) }
+                if type == 0x58, payload.count >= 2, payload[0] > 0, payload[1] < 8 {
+                    meters.append(Meter(tick: tick, numerator: Int(payload[0]), denominator: 1 << Int(payload[1])))
+                }
                 if type == 0x51, payload.count == 3 {
                     tempi.append(Tempo(tick: tick, microsecondsPerQuarter: Int(payload[0]) << 16 | Int(payload[1]) << 8 | Int(payload[2])))
                 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Sizes of the grid picture, in pixels (points for SVG and PDF), chosen from the duration and row count.
+/// Sizes of the grid picture, in pixels (points for SVG and PDF), chosen from the stretch shown and the row count.
 public struct GridLayout: Sendable, Equatable {
     public static let labelWidth = 190.0
     public static let rowHeight = 22.0
@@ -9,7 +9,9 @@ public struct GridLayout: Sendable, Equatable {
     public static let axisHeight = 34.0
     public static let titleHeight = 26.0
     public static let spectrogramHeight = 128.0
-    /// Horizontal scale: this many pixels a second, within the width limits below.
+    /// Height of the strip of bar numbers above the rows, when bars are known.
+    public static let barNumberHeight = 16.0
+    /// Horizontal scale: this many pixels a second, within the width limits below (unless a width is asked for).
     public static let pixelsPerSecond = 40.0
     public static let minimumPlotWidth = 640.0
     public static let maximumPlotWidth = 12_000.0
@@ -23,51 +25,118 @@ public struct GridLayout: Sendable, Equatable {
     public let rowsTop: Double
     /// Top of the spectrogram, when there is one.
     public let spectrogramTop: Double
-    public let duration: Double
+    /// Top of the bar numbers, when there are bars.
+    public let barNumbersTop: Double
+    /// The stretch shown, in seconds.
+    public let from: Double
+    public let to: Double
+    public var span: Double { to - from }
 
     public init(picture: GridPicture) {
-        duration = max(picture.duration, 0.001)
-        plotWidth = min(Self.maximumPlotWidth, max(Self.minimumPlotWidth, (duration * Self.pixelsPerSecond).rounded()))
+        from = max(0, picture.from)
+        to = max(from + 0.001, picture.to ?? max(picture.duration, 0.001))
+        let span = to - from
+        if let width = picture.width {
+            plotWidth = max(1, width - Self.margin * 2 - Self.labelWidth)
+        } else {
+            plotWidth = min(Self.maximumPlotWidth, max(Self.minimumPlotWidth, (span * Self.pixelsPerSecond).rounded()))
+        }
         width = Self.margin * 2 + Self.labelWidth + plotWidth
         spectrogramTop = Self.margin + (picture.title == nil ? 0 : Self.titleHeight)
-        rowsTop = spectrogramTop + (picture.spectrogram == nil ? 0 : Self.spectrogramHeight + Self.rowGap * 4)
+        barNumbersTop = spectrogramTop + (picture.spectrogram == nil ? 0 : Self.spectrogramHeight + Self.rowGap * 4)
+        rowsTop = barNumbersTop + (picture.barLines.isEmpty ? 0 : Self.barNumberHeight)
         let rowsHeight = Double(max(picture.rows.count, 1)) * (Self.rowHeight + Self.rowGap)
         height = (rowsTop + rowsHeight + Self.axisHeight + Self.margin).rounded(.up)
     }
 
     /// x of a time in seconds.
-    public func x(_ seconds: Double) -> Double { Self.margin + Self.labelWidth + seconds / duration * plotWidth }
+    public func x(_ seconds: Double) -> Double { Self.margin + Self.labelWidth + (seconds - from) / span * plotWidth }
 
     /// Top of row `index`.
     public func rowTop(_ index: Int) -> Double { rowsTop + Double(index) * (Self.rowHeight + Self.rowGap) }
 
-    /// The block's rectangle: at least `minimumBlockWidth` wide.
-    public func blockRect(row: Int, start: Double, end: Double) -> (x: Double, y: Double, width: Double, height: Double) {
-        let left = x(max(0, start))
-        return (left, rowTop(row), max(Self.minimumBlockWidth, x(min(end, duration)) - left), Self.rowHeight)
+    /// The block's rectangle, cut to the stretch shown and at least `minimumBlockWidth` wide; nil when it lies
+    /// outside the stretch.
+    public func blockRect(row: Int, start: Double, end: Double) -> (x: Double, y: Double, width: Double, height: Double)? {
+        guard end >= from, start <= to else { return nil }
+        let left = x(max(from, start))
+        return (left, rowTop(row), max(Self.minimumBlockWidth, x(min(end, to)) - left), Self.rowHeight)
     }
 
     /// Spacing of time-axis ticks, in seconds: about every 80 pixels, on a 1-2-5 scale.
     public var tickSpacing: Double {
-        let target = 80 / (plotWidth / duration)
-        let steps: [Double] = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
+        let target = 80 / (plotWidth / span)
+        let steps: [Double] = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
         return steps.first { $0 >= target } ?? 600
     }
-}
 
-/// Row colours: hues spread along the rows, so neighbours (alike sounds) get neighbouring hues.
-public enum GridColors {
-    /// (red, green, blue) in 0…1 for row `index` of `count`.
-    public static func color(row index: Int, of count: Int) -> (Double, Double, Double) {
-        let hue = 300 * Double(index) / Double(max(count - 1, 1))  // Red through violet, not back to red.
-        return hsv(hue: hue, saturation: 0.7, value: 0.85)
+    /// Every how many bars a bar number is written: 1, 2, 4, 8… so numbers stay `minimumBarNumberSpacing` apart.
+    public func barNumberStep(barLines: [Double]) -> Int {
+        let bars = zip(barLines.dropFirst(), barLines).map { $0 - $1 }.sorted()
+        guard !bars.isEmpty else { return 1 }
+        let pixels = bars[bars.count / 2] / span * plotWidth
+        var step = 1
+        while Double(step) * pixels < Self.minimumBarNumberSpacing && step < 1 << 20 { step *= 2 }
+        return step
     }
 
-    static func hsv(hue: Double, saturation: Double, value: Double) -> (Double, Double, Double) {
-        let c = value * saturation
+    /// Bar numbers are written at least this far apart, in pixels.
+    public static let minimumBarNumberSpacing = 28.0
+}
+
+/// Row colours: a hue per family, spread around the circle by the golden angle so that families stay apart however
+/// many there are; within a family, lightness by pitch (low dark, high light), so every row has a colour of its own.
+public enum GridColors {
+    /// Hues of successive families are this many degrees apart (the golden angle).
+    static let hueStep = 137.508
+    /// Lightness runs from here (the lowest row of a family)…
+    static let darkest = 0.32
+    /// …to here (the highest).
+    static let lightest = 0.72
+    static let saturation = 0.72
+
+    /// (red, green, blue) in 0…1 for each row.
+    public static func colors(for rows: [GridPicture.Row]) -> [(Double, Double, Double)] {
+        var familyIndex: [String: Int] = [:]
+        for row in rows where familyIndex[row.family] == nil { familyIndex[row.family] = familyIndex.count }
+        var lightness = [Double](repeating: (darkest + lightest) / 2, count: rows.count)
+        for family in familyIndex.keys {
+            let members = rows.indices.filter { rows[$0].family == family }
+                .sorted { (rows[$0].pitch ?? -1, $0) < (rows[$1].pitch ?? -1, $1) }
+            if members.count > 1 {
+                for (rank, row) in members.enumerated() { lightness[row] = darkest + (lightest - darkest) * Double(rank) / Double(members.count - 1) }
+            } else if let row = members.first, let pitch = rows[row].pitch {
+                lightness[row] = darkest + (lightest - darkest) * min(1, max(0, Double(pitch - 24) / 84))
+            }
+        }
+        return rows.indices.map { row in
+            hsl(hue: hue(family: familyIndex[rows[row].family]!), saturation: saturation, lightness: lightness[row])
+        }
+    }
+
+    /// The hue of the `index`-th family: the golden-angle sequence from blue, skipping hues near red (the false-alarm
+    /// outline's), so that the families keep their spacing.
+    static func hue(family index: Int) -> Double {
+        var accepted = -1
+        var step = 0
+        while true {
+            let hue = (firstHue + hueStep * Double(step)).truncatingRemainder(dividingBy: 360)
+            if hue <= 360 - redMargin && hue >= redMargin { accepted += 1 }
+            if accepted == index { return hue }
+            step += 1
+        }
+    }
+
+    /// Hue of the first family, in degrees (blue).
+    static let firstHue = 210.0
+    /// Hues this close to red (degrees) are kept for the false-alarm outline.
+    static let redMargin = 20.0
+
+    static func hsl(hue: Double, saturation: Double, lightness: Double) -> (Double, Double, Double) {
+        let c = (1 - abs(2 * lightness - 1)) * saturation
         let h = hue.truncatingRemainder(dividingBy: 360) / 60
         let x = c * (1 - abs(h.truncatingRemainder(dividingBy: 2) - 1))
-        let m = value - c
+        let m = lightness - c / 2
         let (r, g, b): (Double, Double, Double) = switch Int(h) {
         case 0: (c, x, 0)
         case 1: (x, c, 0)
@@ -82,5 +151,6 @@ public enum GridColors {
     public static let background = (1.0, 1.0, 1.0)
     public static let rowBackground = (0.95, 0.95, 0.95)
     public static let falseAlarmOutline = (0.8, 0.0, 0.0)
+    public static let barLine = (0.78, 0.78, 0.78)
     public static let text = (0.1, 0.1, 0.1)
 }

@@ -29,40 +29,57 @@ public struct GridPicture: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var label: String
         public var blocks: [Block]
-        public init(label: String, blocks: [Block]) {
+        /// Rows of one family (an instrument, a kit piece) share a hue.
+        public var family: String
+        /// MIDI note of the row, when it has one: within a family, lower rows are darker.
+        public var pitch: Int?
+
+        public init(label: String, blocks: [Block], family: String = "", pitch: Int? = nil) {
             self.label = label
             self.blocks = blocks
+            self.family = family
+            self.pitch = pitch
         }
     }
 
-    /// Rows top to bottom; neighbouring rows get neighbouring hues.
+    /// Rows top to bottom.
     public var rows: [Row]
-    /// Seconds shown.
+    /// Length of the song, in seconds.
     public var duration: Double
-    /// Beats per minute, for bar lines (4 beats a bar).
-    public var tempo: Double?
+    /// Times of the bar lines, bar 1 first, in seconds; empty when the tempo is unknown.
+    public var barLines: [Double]
+    /// The stretch drawn, in seconds (the whole song by default).
+    public var from: Double = 0
+    public var to: Double?
+    /// Width of the whole picture, in pixels; nil for `GridLayout.pixelsPerSecond` within its limits.
+    public var width: Double?
     /// A log-mel spectrogram drawn above the rows, aligned in time: `frames × bands` values, any scale.
     public var spectrogram: (values: [Float], bands: Int, frameDuration: Double)?
     public var title: String?
 
-    public init(rows: [Row], duration: Double, tempo: Double? = nil, title: String? = nil) {
+    public init(rows: [Row], duration: Double, barLines: [Double] = [], title: String? = nil) {
         self.rows = rows
         self.duration = duration
-        self.tempo = tempo
+        self.barLines = barLines
         self.title = title
     }
 
     public static func == (a: GridPicture, b: GridPicture) -> Bool {
-        a.rows == b.rows && a.duration == b.duration && a.tempo == b.tempo && a.title == b.title
-            && a.spectrogram?.values == b.spectrogram?.values
+        a.rows == b.rows && a.duration == b.duration && a.barLines == b.barLines && a.from == b.from && a.to == b.to
+            && a.width == b.width && a.title == b.title && a.spectrogram?.values == b.spectrogram?.values
     }
 
-    /// One row per sound of a transcription, in its display order.
+    /// One row per sound of a transcription, in its display order: a percussive sound's family is its kit piece, a
+    /// tonal sound is a family of its own (hues apart), at its pitch; bar lines from the tempo map.
     public init(transcription: Transcription, title: String? = nil) {
-        var rows = transcription.sounds.map { Row(label: $0.name, blocks: []) }
+        var rows = transcription.sounds.map { sound in
+            Row(label: sound.name, blocks: [],
+                family: sound.kind == .percussive ? (sound.drumClass ?? .other).rawValue : "tonal \(sound.id)", pitch: sound.midiNote)
+        }
         for event in transcription.events {
             rows[event.sound].blocks.append(Block(start: event.onset, end: event.offset))
         }
-        self.init(rows: rows, duration: transcription.duration, tempo: transcription.tempo, title: title)
+        self.init(rows: rows, duration: transcription.duration,
+                  barLines: transcription.tempoMap?.bars(until: transcription.duration).map(\.time) ?? [], title: title)
     }
 }

@@ -91,7 +91,7 @@ public enum GridRenderer {
             cairo_set_font_size(cr, 12)
         }
         if let spectrogram = picture.spectrogram { try paintSpectrogram(spectrogram, layout: layout, cr, path) }
-        let plotLeft = layout.x(0), plotRight = layout.x(layout.duration)
+        let plotLeft = layout.x(layout.from), plotRight = layout.x(layout.to)
         for (index, row) in picture.rows.enumerated() {
             let top = layout.rowTop(index)
             setColor(cr, GridColors.rowBackground)
@@ -101,11 +101,12 @@ public enum GridRenderer {
             cairo_move_to(cr, GridLayout.margin, top + GridLayout.rowHeight - 6)
             cairo_show_text(cr, String(row.label.prefix(28)))
         }
-        paintBarLines(picture, layout: layout, cr)
+        paintBars(picture, layout: layout, cr)
+        let colors = GridColors.colors(for: picture.rows)
         for (index, row) in picture.rows.enumerated() {
-            let color = GridColors.color(row: index, of: picture.rows.count)
+            let color = colors[index]
             for block in row.blocks {
-                let r = layout.blockRect(row: index, start: block.start, end: block.end)
+                guard let r = layout.blockRect(row: index, start: block.start, end: block.end) else { continue }
                 switch block.mark {
                 case .plain, .matched:
                     setColor(cr, color)
@@ -130,40 +131,49 @@ public enum GridRenderer {
         paintAxis(layout: layout, rowCount: picture.rows.count, cr)
     }
 
-    private static func paintBarLines(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer) {
-        guard let tempo = picture.tempo, tempo > 0 else { return }
-        let bar = 4 * 60 / tempo
-        guard layout.plotWidth / layout.duration * bar >= 6 else { return }  // Too dense to help.
-        setColor(cr, (0.82, 0.82, 0.82))
-        cairo_set_line_width(cr, 1)
-        var time = 0.0
+    /// Bar lines through the rows, behind the blocks, and bar numbers above them (every bar, or every 2nd, 4th…
+    /// when bars are narrow).
+    private static func paintBars(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer) {
+        guard !picture.barLines.isEmpty else { return }
+        let step = layout.barNumberStep(barLines: picture.barLines)
         let bottom = layout.rowTop(picture.rows.count)
-        while time <= layout.duration {
+        cairo_set_line_width(cr, 1)
+        for (index, time) in picture.barLines.enumerated() where time >= layout.from && time <= layout.to {
             let x = layout.x(time).rounded() + 0.5
+            setColor(cr, GridColors.barLine)
             cairo_move_to(cr, x, layout.rowsTop)
             cairo_line_to(cr, x, bottom)
-            time += bar
+            cairo_stroke(cr)
+            if index % step == 0 {
+                setColor(cr, GridColors.text)
+                cairo_move_to(cr, x + 2, layout.barNumbersTop + GridLayout.barNumberHeight - 4)
+                cairo_show_text(cr, "\(index + 1)")
+            }
         }
-        cairo_stroke(cr)
+        setColor(cr, GridColors.text)
+        cairo_move_to(cr, GridLayout.margin, layout.barNumbersTop + GridLayout.barNumberHeight - 4)
+        cairo_show_text(cr, "bar")
     }
 
     private static func paintAxis(layout: GridLayout, rowCount: Int, _ cr: OpaquePointer) {
         let y = layout.rowTop(max(rowCount, 1)) + 4
         setColor(cr, GridColors.text)
         cairo_set_line_width(cr, 1)
-        cairo_move_to(cr, layout.x(0), y + 0.5)
-        cairo_line_to(cr, layout.x(layout.duration), y + 0.5)
+        cairo_move_to(cr, layout.x(layout.from), y + 0.5)
+        cairo_line_to(cr, layout.x(layout.to), y + 0.5)
         cairo_stroke(cr)
         let step = layout.tickSpacing
-        var time = 0.0
-        while time <= layout.duration + 1e-9 {
+        var time = (layout.from / step).rounded(.up) * step
+        while time <= layout.to + 1e-9 {
             let x = layout.x(time).rounded() + 0.5
             cairo_move_to(cr, x, y)
             cairo_line_to(cr, x, y + 5)
             cairo_stroke(cr)
             cairo_move_to(cr, x - 8, y + 18)
             let minutes = Int(time) / 60
-            let label = step < 1 ? String(format: "%.1f", time) : (minutes > 0 ? String(format: "%d:%02d", minutes, Int(time) % 60) : "\(Int(time))")
+            let decimals = step < 0.1 ? 2 : 1
+            let label = step < 1 ? String(format: "%.\(decimals)f", time)
+                : (minutes > 0 ? String(format: "%d:%02d", minutes, Int(time) % 60) : "\(Int(time.rounded()))")
             cairo_show_text(cr, label)
             time += step
         }
@@ -200,6 +210,9 @@ public enum GridRenderer {
         }
         cairo_surface_mark_dirty(image)
         cairo_save(cr)
+        // Only the stretch shown: clip to the plot, then place the whole image on the time axis.
+        cairo_rectangle(cr, layout.x(layout.from), layout.spectrogramTop, layout.plotWidth, GridLayout.spectrogramHeight)
+        cairo_clip(cr)
         let shown = Double(frames) * spectrogram.frameDuration
         cairo_translate(cr, layout.x(0), layout.spectrogramTop)
         cairo_scale(cr, (layout.x(shown) - layout.x(0)) / Double(frames), GridLayout.spectrogramHeight / Double(bands))

@@ -4,17 +4,20 @@ public struct Transcription: Sendable, Codable, Equatable {
     public var duration: Double
     /// Sample rate of the audio file (or samples) given, in Hz; the analysis itself runs at 44.1 kHz.
     public var sampleRate: Double
-    /// Tempo in beats per minute, when one was detected.
+    /// Tempo in beats per minute at the start, when one was detected (`tempoMap`'s first).
     public var tempo: Double?
+    /// The song's tempo map and bar lines, when a beat was found.
+    public var tempoMap: TempoMap?
     /// The unique sounds, ordered so that similar sounds are adjacent.
     public var sounds: [Sound]
     /// Every sound event, sorted by onset; `Event.sound` indexes `sounds`.
     public var events: [Event]
 
-    public init(duration: Double, sampleRate: Double, tempo: Double? = nil, sounds: [Sound], events: [Event]) {
+    public init(duration: Double, sampleRate: Double, tempo: Double? = nil, tempoMap: TempoMap? = nil, sounds: [Sound], events: [Event]) {
         self.duration = duration
         self.sampleRate = sampleRate
-        self.tempo = tempo
+        self.tempo = tempo ?? tempoMap?.firstBeatsPerMinute
+        self.tempoMap = tempoMap
         self.sounds = sounds
         self.events = events
     }
@@ -26,23 +29,27 @@ public struct Sound: Sendable, Codable, Equatable, Identifiable {
 
     /// Position in display order, from 0.
     public var id: Int
-    /// A readable name such as `S03 tonal A3` or `S07 percussive`.
+    /// A readable name such as `S03 tonal A3` or `S07 kick`.
     public var name: String
     public var kind: Kind
-    /// The MIDI note number its events are written with.
+    /// The MIDI note number its events are written with: its pitch when tonal; when percussive, its class's General MIDI
+    /// drum note (or 36 + its rank among percussive sounds, when General MIDI drums are off).
     public var midiNote: Int
     /// Fundamental frequency in Hz, for tonal sounds.
     public var pitchHz: Double?
     /// Index into `Transcription.events` of the event most typical of this sound.
     public var exemplar: Int
+    /// The kit piece a percussive sound is heard as (nil for tonal sounds).
+    public var drumClass: DrumClass?
 
-    public init(id: Int, name: String, kind: Kind, midiNote: Int, pitchHz: Double?, exemplar: Int) {
+    public init(id: Int, name: String, kind: Kind, midiNote: Int, pitchHz: Double?, exemplar: Int, drumClass: DrumClass? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.midiNote = midiNote
         self.pitchHz = pitchHz
         self.exemplar = exemplar
+        self.drumClass = drumClass
     }
 }
 

@@ -111,5 +111,6 @@ extension TranscriptionSettings {
         try SettingCheck.check("pitchTolerance", pitchTolerance, 0.1...12, " semitones")
         try SettingCheck.check("tonalShare", tonalShare, 0...1)
         try SettingCheck.check("velocityRange", velocityRange, 1...200, " dB")
+        if let imposedTempo { try SettingCheck.check("imposedTempo", imposedTempo, 20...400, " BPM") }
     }
 }

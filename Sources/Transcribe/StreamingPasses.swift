@@ -19,6 +19,8 @@ struct OnsetPass {
     var firstFrame: [Float] = []
     var lastFrame: [Float] = []
     var picture: SpectrogramPicture?
+    /// Each frame's level in octave bands (note lengths, drum classes).
+    var envelope: BandEnvelope
 }
 
 extension Transcriber {
@@ -32,7 +34,8 @@ extension Transcriber {
     /// - Complexity: one FFT per hop; memory O(frames) numbers, not O(samples).
     func onsetPass(_ source: SampleSource, analyzer: FrameAnalyzer, expectedFrames: Int, keepPicture: Bool,
                    report: (Double) -> Void) throws(TranscribeError) -> OnsetPass {
-        var result = OnsetPass()
+        var result = OnsetPass(envelope: BandEnvelope(frameDuration: analyzer.frameDuration))
+        var powers = [Float](repeating: 0, count: BandEnvelope.bandCount)
         var flux = try FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         let channels = source.channelCount
         var window: [Float] = []
@@ -64,6 +67,8 @@ extension Transcriber {
                             let audio = AudioWindow(samples: samples, channelCount: channels, base: base, end: endOfFile ? total : Int.max)
                             while nextFrame < lastFrame && (endOfFile || analyzer.endSample(ofFrame: nextFrame) <= total) {
                                 let magnitude = analyzer.analyse(frame: nextFrame, window: audio, leading: leading, trailing: trailing, into: row)
+                                powers.withUnsafeMutableBufferPointer { analyzer.octavePowers(into: $0) }
+                                powers.withUnsafeBufferPointer { result.envelope.append(powers: $0) }
                                 result.onsetFunction.append(flux.push(UnsafeBufferPointer(row)))
                                 result.frameMagnitude.append(magnitude)
                                 if keepPicture {

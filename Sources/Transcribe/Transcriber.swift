@@ -20,6 +20,13 @@ public struct TranscriptionSettings: Sendable, Equatable {
     public var tonalShare = 0.5
     /// Velocities span this many dB below the loudest event.
     public var velocityRange = 48.0
+    /// Beat tracking and the tempo map.
+    public var beats = BeatSettings()
+    /// A tempo to write instead of the one found, in beats per minute (20…400); the beats still place the bars.
+    public var imposedTempo: Double?
+    /// Percussive sounds get the General MIDI drum note of their class (kick 36, snare 38, closed hat 42…); when
+    /// false, 36 + their rank among percussive sounds (the layout before drum classes).
+    public var generalMIDIDrums = true
 
     public init() {}
 }
@@ -120,9 +127,12 @@ public struct Transcriber: Sendable {
                                                                frameDuration: analyzer.frameDuration)).sorted()
         var events = try EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
-        let tempo = TempoEstimator.beatsPerMinute(onsetFunction: pass.onsetFunction, frameDuration: analyzer.frameDuration)
+        let tempoMap = BeatTracker(frameDuration: analyzer.frameDuration, settings: settings.beats)
+            .track(pass.onsetFunction, imposedBeatsPerMinute: settings.imposedTempo,
+                   firstOnset: onsetFrames.first.map { Double($0) * analyzer.frameDuration })?.map
+            ?? settings.imposedTempo.map { TempoMap.constant(beatsPerMinute: $0) }
         guard !events.isEmpty else {
-            return Analysis(transcription: Transcription(duration: duration, sampleRate: original.sampleRate, tempo: tempo, sounds: [], events: []),
+            return Analysis(transcription: Transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap, sounds: [], events: []),
                             picture: pass.picture)
         }
         progress(.features, 0)
@@ -144,8 +154,11 @@ public struct Transcriber: Sendable {
         progress(.ordering, 0)
         let refined = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
             .merge(features: expanded.features, labels: expanded.labels)
-        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: denseLabels(refined), settings: settings)
-            .transcription(duration: duration, sampleRate: original.sampleRate, tempo: tempo)
+        let labels = denseLabels(refined)
+        let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
+        let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
+        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays, settings: settings)
+            .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
 }

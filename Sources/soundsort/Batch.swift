@@ -143,6 +143,13 @@ struct BatchRun {
         if let grid = outputs.grid { arguments.append("--grid=\(grid)") }
         if command.spectrogram { arguments.append("--spectrogram") }
         if command.force { arguments.append("--force") }
+        if command.noGMDrums { arguments.append("--no-gm-drums") }
+        if let tempo = command.tempo { arguments.append("--tempo=\(tempo)") }
+        if let quantize = command.quantize { arguments.append("--quantize=\(quantize)") }
+        let picture = command.picture
+        if let from = picture.from { arguments.append("--from=\(from)") }
+        if let to = picture.to { arguments.append("--to=\(to)") }
+        if let width = picture.width { arguments.append("--width=\(width)") }
         let analysis = command.analysis
         arguments += ["--onset-threshold=\(analysis.onsetThreshold)", "--merge-threshold=\(analysis.mergeThreshold)",
                       "--minimum-gap=\(analysis.minimumGap)", "--batch-report", "--", song.input]

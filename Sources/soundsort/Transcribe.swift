@@ -66,6 +66,16 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(help: "With --grid, draw the song's log-mel spectrogram above the rows.")
     var spectrogram = false
 
+    @Flag(name: .customLong("no-gm-drums"), help: "Write percussive sounds as before drum classes: each on its own channel at note 36 + its rank, not on the General MIDI drum channel (10) at its class's drum note.")
+    var noGMDrums = false
+
+    @Option(help: "Write this tempo (beats per minute, 20…400) instead of the song's tempo map; the beats found still place the first bar line.")
+    var tempo: Double?
+
+    @Option(help: ArgumentHelp("Snap note starts and ends to this grid from the first bar line: 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64 of a 4/4 bar (off by default).",
+                               valueName: "1/N"))
+    var quantize: String?
+
     @Flag(help: "Replace an existing output even when it is not a file SoundSort would write (an MP3 given as -o, a text file as --grid…).")
     var force = false
 
@@ -93,16 +103,32 @@ struct TranscribeCommand: ParsableCommand {
 
     @OptionGroup var analysis: AnalysisOptions
 
+    @OptionGroup var picture: PictureOptions
+
     /// MIDI file name extensions `-o` accepts (any case).
     static let midiExtensions = ["mid", "midi"]
 
     func validate() throws {
         if spectrogram && grid == nil { throw ValidationError("--spectrogram needs --grid") }
+        if grid == nil && (picture.from != nil || picture.to != nil || picture.width != nil) {
+            throw ValidationError("--from, --to and --width need --grid")
+        }
+        if let tempo { try validateRange("--tempo", tempo, 20...400, unit: " BPM") }
+        if let quantize, Self.gridBeats(quantize) == nil {
+            throw ValidationError("--quantize must be 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64, not '\(quantize)'")
+        }
         if outputDir != nil {
             try validateBatch()
         } else {
             try validateSingle()
         }
+    }
+
+    /// The grid of `--quantize 1/N` in quarter notes (4/N), for N a power of two up to 64.
+    static func gridBeats(_ text: String) -> Double? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0] == "1", let n = Int(parts[1]), [1, 2, 4, 8, 16, 32, 64].contains(n) else { return nil }
+        return 4 / Double(n)
     }
 
     private func validateSingle() throws {
@@ -175,17 +201,25 @@ struct TranscribeCommand: ParsableCommand {
         for output in planned { try checkOutput(output, inputs: [song], force: force) }
 
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
-        let result = try Transcriber(settings: analysis.settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
+        var settings = analysis.settings
+        settings.generalMIDIDrums = !noGMDrums
+        settings.imposedTempo = tempo
+        let result = try Transcriber(settings: settings).analyse(path: song, keepPicture: spectrogram) { progress.show($0.rawValue, $1) }
         progress.clear()
         let transcription = result.transcription
 
-        var outputs = [PendingOutput(path: midiPath) { temporary in try MIDISong(transcription: transcription).write(to: temporary) }]
+        let drums: MIDISong.DrumLayout = noGMDrums ? .channelPerSound : .generalMIDI
+        let quantizeGrid = quantize.flatMap(Self.gridBeats)
+        var outputs = [PendingOutput(path: midiPath) { temporary in
+            try MIDISong(transcription: transcription, drums: drums, quantize: quantizeGrid).write(to: temporary)
+        }]
         if let json { outputs.append(dataOutput(try jsonData(transcription), to: json)) }
         if let labels { outputs.append(dataOutput(Data(AudacityLabels.text(for: transcription).utf8), to: labels)) }
-        if let grid, let format = GridRenderer.format(of: grid) {
-            var picture = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
-            if let reduced = result.picture { picture.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
-            outputs.append(PendingOutput(path: grid) { temporary in try GridRenderer.render(picture, to: temporary, format: format) })
+        if let gridPath = grid, let format = GridRenderer.format(of: gridPath) {
+            var drawing = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
+            if let reduced = result.picture { drawing.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
+            picture.apply(to: &drawing)
+            outputs.append(PendingOutput(path: gridPath) { [drawing] temporary in try GridRenderer.render(drawing, to: temporary, format: format) })
         }
         try writeOutputs(outputs)
 

@@ -8,7 +8,7 @@ import TestSupport
 /// file, never a crash or half a picture saved.
 @Suite struct GridRendererStatusTests {
     static func picture() -> GridPicture {
-        GridPicture(rows: [.init(label: "S00", blocks: [.init(start: 1, end: 2)])], duration: 4, tempo: 120, title: "t")
+        GridPicture(rows: [.init(label: "S00", blocks: [.init(start: 1, end: 2)])], duration: 4, barLines: [0, 2], title: "t")
     }
 
     @Test(arguments: GridRenderer.Format.allCases)

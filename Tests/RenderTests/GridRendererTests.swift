@@ -6,9 +6,9 @@ import TestSupport
 
 @Suite struct GridRendererTests {
     static let transcription = Transcription(
-        duration: 20, sampleRate: 44_100, tempo: 120,
+        duration: 20, sampleRate: 44_100, tempoMap: .constant(beatsPerMinute: 120),
         sounds: [
-            Sound(id: 0, name: "S00 percussive", kind: .percussive, midiNote: 36, pitchHz: nil, exemplar: 0),
+            Sound(id: 0, name: "S00 kick", kind: .percussive, midiNote: 36, pitchHz: nil, exemplar: 0, drumClass: .kick),
             Sound(id: 1, name: "S01 tonal A3", kind: .tonal, midiNote: 57, pitchHz: 220, exemplar: 1),
             Sound(id: 2, name: "S02 tonal A#3", kind: .tonal, midiNote: 58, pitchHz: 233, exemplar: 3),
         ],
@@ -23,7 +23,7 @@ import TestSupport
     static func pixel(_ png: PNGImage, _ x: Double, _ y: Double) -> (Int, Int, Int) { png.rgb(x: Int(x), y: Int(y)) }
 
     static func expected(_ row: Int) -> (Int, Int, Int) {
-        let c = GridColors.color(row: row, of: 3)
+        let c = GridColors.colors(for: GridPicture(transcription: transcription).rows)[row]
         return (Int((c.0 * 255).rounded()), Int((c.1 * 255).rounded()), Int((c.2 * 255).rounded()))
     }
 
@@ -39,7 +39,7 @@ import TestSupport
         try GridRenderer.render(picture, to: path)
         let png = try PNGImage(path: path)
         let layout = GridLayout(picture: picture)
-        // 20 s at 40 px/s = 800 px of plot, plus the label column and margins; three rows.
+        // 20 s at 40 px/s = 800 px of plot, plus the label column and margins; three rows under the bar numbers.
         #expect(png.width == Int(layout.width) && png.width == 12 * 2 + 190 + 800)
         #expect(png.height == Int(layout.height))
         let mid = GridLayout.rowHeight / 2
@@ -52,8 +52,8 @@ import TestSupport
         // Between blocks: the row background.
         #expect(Self.close(Self.pixel(png, layout.x(7), layout.rowTop(1) + mid), Self.background))
         #expect(Self.close(Self.pixel(png, layout.x(15), layout.rowTop(2) + mid), Self.background))
-        // Neighbouring rows have different, neighbouring hues.
-        #expect(!Self.close(Self.expected(1), Self.expected(2)))
+        // Every row has a colour of its own.
+        #expect(!Self.close(Self.expected(1), Self.expected(2)) && !Self.close(Self.expected(0), Self.expected(1)))
     }
 
     @Test func marksFalseAlarmsAndOutlinesMisses() throws {
@@ -65,7 +65,7 @@ import TestSupport
         try GridRenderer.render(picture, to: path)
         let png = try PNGImage(path: path)
         let layout = GridLayout(picture: picture)
-        let color = GridColors.color(row: 0, of: 1)
+        let color = GridColors.colors(for: picture.rows)[0]
         let rowColor = (Int((color.0 * 255).rounded()), Int((color.1 * 255).rounded()), Int((color.2 * 255).rounded()))
         let mid = layout.rowTop(0) + GridLayout.rowHeight / 2
         #expect(Self.close(Self.pixel(png, layout.x(2), mid), rowColor))
@@ -95,5 +95,62 @@ import TestSupport
         #expect(throws: RenderError.unsupportedFormat(path: "/tmp/x.bmp")) {
             try GridRenderer.render(GridPicture(rows: [], duration: 1), to: "/tmp/x.bmp")
         }
+    }
+
+    /// Rows of one family share a hue and step in lightness with pitch; every row's colour is its own.
+    @Test func aHuePerFamilyALightnessPerPitch() {
+        let rows: [GridPicture.Row] = [("kick", 36), ("kick", 35), ("snare", 38), ("closed hat", 42), ("closed hat", 44)].map {
+            GridPicture.Row(label: "", blocks: [], family: $0.0, pitch: $0.1)
+        } + (0..<30).map { GridPicture.Row(label: "", blocks: [], family: "tonal \($0)", pitch: 40 + $0) }
+        let colors = GridColors.colors(for: rows)
+        func hue(_ c: (Double, Double, Double)) -> Double {
+            let (maximum, minimum) = (max(c.0, c.1, c.2), min(c.0, c.1, c.2))
+            let d = maximum - minimum
+            let h = maximum == c.0 ? (c.1 - c.2) / d : maximum == c.1 ? 2 + (c.2 - c.0) / d : 4 + (c.0 - c.1) / d
+            return (h * 60 + 360).truncatingRemainder(dividingBy: 360)
+        }
+        func lightness(_ c: (Double, Double, Double)) -> Double { (max(c.0, c.1, c.2) + min(c.0, c.1, c.2)) / 2 }
+        #expect(abs(hue(colors[0]) - hue(colors[1])) < 1 && abs(hue(colors[3]) - hue(colors[4])) < 1)
+        #expect(lightness(colors[1]) < lightness(colors[0]))  // 35 below 36: darker.
+        #expect(abs(hue(colors[0]) - hue(colors[2])) > 30)
+        for i in colors.indices {
+            for j in colors.indices where j > i {
+                let d = abs(colors[i].0 - colors[j].0) + abs(colors[i].1 - colors[j].1) + abs(colors[i].2 - colors[j].2)
+                #expect(d > 0.05, "rows \(i) and \(j) look alike")
+            }
+        }
+    }
+
+    @Test func fromToAndWidthChooseTheStretchAndTheSize() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("part.png")
+        var picture = GridPicture(rows: [.init(label: "A", blocks: [.init(start: 2, end: 3), .init(start: 6, end: 7)])], duration: 20)
+        (picture.from, picture.to, picture.width) = (5, 10, 900)
+        try GridRenderer.render(picture, to: path)
+        let png = try PNGImage(path: path)
+        let layout = GridLayout(picture: picture)
+        #expect(png.width == 900)
+        #expect(layout.x(5) == GridLayout.margin + GridLayout.labelWidth && abs(layout.x(10) - (900 - GridLayout.margin)) < 1e-9)
+        #expect(layout.blockRect(row: 0, start: 2, end: 3) == nil)  // Before the stretch: not drawn.
+        let mid = layout.rowTop(0) + GridLayout.rowHeight / 2
+        #expect(!Self.close(Self.pixel(png, layout.x(6.5), mid), Self.background))
+        #expect(Self.close(Self.pixel(png, layout.x(8), mid), Self.background))
+    }
+
+    @Test func barLinesAndNumbersWhenTheTempoIsKnown() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("bars.png")
+        let picture = GridPicture(transcription: Self.transcription)
+        try GridRenderer.render(picture, to: path)
+        let png = try PNGImage(path: path)
+        let layout = GridLayout(picture: picture)
+        #expect(picture.barLines.count == 11 && picture.barLines[1] == 2)  // 120 BPM in 4/4: a bar every 2 s.
+        #expect(layout.rowsTop == layout.barNumbersTop + GridLayout.barNumberHeight)
+        // A bar line (grey) through an empty stretch of a row, at 8 s.
+        let line = Self.pixel(png, layout.x(8).rounded(), layout.rowTop(2) + GridLayout.rowHeight / 2)
+        #expect(Self.close(line, (199, 199, 199)), "\(line)")
+        // An hour at 12 000 pixels: a 2 s bar is 6.7 pixels, so every 8th bar is numbered.
+        let hour = (0..<1800).map { Double($0) * 2 }
+        #expect(GridLayout(picture: GridPicture(rows: [], duration: 3600, barLines: hour)).barNumberStep(barLines: hour) == 8)
     }
 }

@@ -84,3 +84,67 @@ import TestSupport
         #expect(result.standardOutput == "3 rows → \(folder.path("grid.svg"))\n")
     }
 }
+
+@Suite struct TempoOptionTests {
+    @Test func anImposedTempoIsWritten() throws {
+        let folder = TemporaryFolder()
+        let song = try TranscribeCommandTests.writeSong(in: folder)
+        #expect(try runSoundSort(["transcribe", song, "--tempo", "90"]).status == 0)
+        let tempi = try MIDIFile(path: folder.path("song.mid")).tempoChanges.map(\.beatsPerMinute)
+        #expect(tempi.count == 1 && abs(tempi[0] - 90) < 0.001, "\(tempi)")
+    }
+
+    @Test func quantizedNotesStartOnTheSixteenthGrid() throws {
+        let folder = TemporaryFolder()
+        let song = try TranscribeCommandTests.writeSong(in: folder)
+        #expect(try runSoundSort(["transcribe", song, "--tempo", "120", "--quantize", "1/16"]).status == 0)
+        // 120 BPM: a sixteenth is 0.125 s; the bar line falls on a sixteenth too.
+        for note in try MIDIFile(path: folder.path("song.mid")).notes.notes {
+            #expect(abs(note.onset / 0.125 - (note.onset / 0.125).rounded()) < 0.01, "\(note.onset)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--tempo", "1000"], "--tempo must be between 20.0 and 400.0 BPM, not 1000.0"),
+        (["--quantize", "1/3"], "--quantize must be 1/1, 1/2, 1/4, 1/8, 1/16, 1/32 or 1/64, not '1/3'"),
+    ])
+    func badTempoOptionsAreRefused(arguments: [String], message: String) throws {
+        let result = try runSoundSort(["transcribe", "song.wav"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(message))
+    }
+}
+
+@Suite struct GridCommandTests {
+    /// A reference of two sounds and an estimate that found only the first: the second still gets a row.
+    @Test func aReferenceSoundMissedEntirelyGetsARow() throws {
+        let folder = TemporaryFolder()
+        let c4 = (0..<4).map { MIDISong.Track.Note(onset: Double($0), offset: Double($0) + 0.5, pitch: 60, velocity: 90) }
+        let hats = (0..<4).map { MIDISong.Track.Note(onset: Double($0) + 0.5, offset: Double($0) + 0.6, pitch: 42, velocity: 90) }
+        try MIDISong(tempoChanges: [], tracks: [.init(name: "Keys", channel: 0, program: 4, notes: c4),
+                                                .init(name: "Hats", channel: 9, program: nil, notes: hats)]).write(to: folder.path("ref.mid"))
+        try MIDISong(tempoChanges: [], tracks: [.init(name: "S00 tonal C4", channel: 0, program: 0, notes: c4)]).write(to: folder.path("est.mid"))
+        let result = try runSoundSort(["grid", folder.path("est.mid"), "-o", folder.path("grid.png"), "--reference", folder.path("ref.mid"),
+                                       "--from", "1", "--to", "3", "--width", "700"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "2 rows → \(folder.path("grid.png"))\n")
+        #expect(try PNGImage(path: folder.path("grid.png")).width == 700)
+    }
+
+    @Test(arguments: [
+        (["--from", "5", "--to", "2"], "--to (2.0) must come after --from (5.0)"),
+        (["--width", "50"], "--width must be between 200.0 and 30000.0 pixels, not 50.0"),
+        (["--from=-1"], "--from must be between 0.0 and 1000000.0 seconds, not -1.0"),
+    ])
+    func badStretchOptionsAreRefused(arguments: [String], message: String) throws {
+        let result = try runSoundSort(["grid", "song.mid", "-o", "out.png"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
+
+    @Test func stretchOptionsNeedAGridWhenTranscribing() throws {
+        let result = try runSoundSort(["transcribe", "song.wav", "--width", "800"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("--from, --to and --width need --grid"))
+    }
+}

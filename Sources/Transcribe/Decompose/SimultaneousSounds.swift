@@ -4,10 +4,12 @@ import Foundation
 /// drum hit itself, each an event of its own with its own sound.
 ///
 /// Pitched notes are known by their pitch: a note joins the first-pass sound of clearly pitched events at that pitch
-/// when there is one, else the sound of all such notes at that pitch. A drum hit that started with notes is compared
-/// with the drums the song plays alone, only where the notes' harmonics are not (its patch there is the notes'), and
-/// joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed (a
-/// pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus).
+/// when there is one, else the sound of all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
+/// a kick's falling sine, a snare's head), with or without a hit beside it. A drum hit that started with notes is
+/// compared with the drums the song plays alone, only where the notes' harmonics are not (its patch there is the
+/// notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
+/// (a pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus; so what starts with a
+/// drum's body is split off only as another drum the song plays alone too).
 struct SimultaneousSounds {
     /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
     static let noteLabels = 1 << 30
@@ -85,6 +87,8 @@ struct SimultaneousSounds {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
                 let notes = known + found
                 for note in notes { appendNote(index, note) }
+                // A drum's own body (a kick's falling sine, a snare's head) is no note: what starts with it is another
+                // drum of the song (one it plays alone, as `hitLabel` requires of every hit), or the rest of the same drum.
                 if hasHit {
                     var hit = feature
                     hit.pitch = nil
@@ -103,6 +107,10 @@ struct SimultaneousSounds {
                     part.chord = []
                 } else if !feature.chord.isEmpty {
                     for note in feature.chord { appendNote(index, note) }
+                    continue
+                } else if split[index].count == 1, feature.pitchIsDrumBody, let body = feature.pitch {
+                    // A drum's body is known by its pitch whether or not something started with it.
+                    appendNote(index, body)
                     continue
                 }
                 append(index, part, cluster)

@@ -70,6 +70,13 @@ public struct EventFeatures: Sendable, Equatable {
     public var chord: [PitchEstimate] = []
     /// What starts at the onset, taken apart into notes and an unexplained (percussive) part.
     public var content: OnsetContent?
+    /// Pitches (Hz) found at the onset, as `pitch` or among `content`'s notes, that are a drum's body rather than a
+    /// note: they fall (a kick's sine, a tom) or die at once in a noise (a snare's head). The stages that take an
+    /// onset apart still use them (a kick's body under a hat is a second event); a sound counts them as unpitched.
+    public var drumBodies: [Double] = []
+
+    /// Whether `pitch` is a drum's body.
+    public var pitchIsDrumBody: Bool { pitch.map { drumBodies.contains($0.frequency) } ?? false }
 
     /// Whether the event is clearly pitched.
     public func isVoiced(minimumConfidence: Double) -> Bool { (pitch?.confidence ?? 0) >= minimumConfidence }
@@ -88,6 +95,9 @@ public struct FeatureSettings: Sendable, Equatable {
     public var backgroundLead = 0.03
     /// An event whose single pitch is less clear than this is tried as a chord.
     public var clearPitchConfidence = 0.8
+    /// A pitch this clear (0…1) counts when it agrees with the other events of its sound (`SoundBuilder`); from this
+    /// clarity on, a low pitch is checked for a drum's body (`EventFeatures.drumBodies`).
+    public var fairPitchConfidence = 0.5
 
     public init() {}
 }
@@ -103,6 +113,16 @@ public final class FeatureExtractor {
     let blockCount: Int
     /// Samples over which an event's level is measured.
     let attackSamples: Int
+    /// A pitch below this (Hz) is checked for a drum's body: kicks, toms and snare heads sit there; higher notes are
+    /// spared the second window.
+    static let drumBodyBelow = 400.0
+    /// A pitch that moves more than this (semitones) within its first 150 ms is a drum's…
+    static let maximumGlide = 1.0
+    /// …and so is one whose harmonic peak falls more than this (dB) in 65 ms (about 14 dB within 130 ms) while
+    /// the notes found at the onset leave at least `noisyResidual` of its new magnitude unexplained (a drum's noise).
+    /// 7 dB since unmatched hits beside notes are dropped: a snare head's fall of about 8 dB must make it a drum's.
+    static let maximumFall = 7.0
+    static let noisyResidual = 0.3
     private let pitch: OnsetPitchEstimator
 
     /// - Parameters:
@@ -184,7 +204,19 @@ public final class FeatureExtractor {
             chord = pitch.chord(audio, onset: onset) ?? []
         }
         let content = pitch.content(audio, onset: onset)
-        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content), level(audio, from: onset))
+        // A pitch that falls (a kick's sine, a tom) is a drum's, no note's; so is one that dies at once in a noise (a
+        // snare's head under its wires; a marimba's note dies as fast, but alone).
+        let noisy = (content?.residualShare ?? 1) >= Self.noisyResidual
+        var candidates: [Double] = []
+        for candidate in [single].compactMap({ $0 }).filter({ $0.confidence >= settings.fairPitchConfidence }) + (content?.notes ?? [])
+        where candidate.frequency < Self.drumBodyBelow && !candidates.contains(candidate.frequency) {
+            candidates.append(candidate.frequency)
+        }
+        let drumBodies = zip(candidates, pitch.persistence(audio, onset: onset, of: candidates)).compactMap { frequency, after in
+            after.flatMap { abs($0.glide) > Self.maximumGlide || (noisy && $0.fall < -Self.maximumFall) ? frequency : nil }
+        }
+        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies),
+                level(audio, from: onset))
     }
 
     /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples,

@@ -111,7 +111,7 @@ public final class OnsetPitchEstimator {
 
     /// Samples (absolute) an estimate at `onset` reads.
     public func samples(around onset: Int) -> Range<Int> {
-        (onset - fft.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + fft.size)
+        (onset - fft.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples + fft.size)
     }
 
     /// Estimates the pitch of the sound starting at absolute sample `onset`.
@@ -292,7 +292,7 @@ public final class OnsetPitchEstimator {
 
     /// Hann-windowed magnitude spectrum of `size` frames from absolute frame `start` (zeros outside the file), the
     /// channels combined by power (√ of the mean over channels of |X|²), so that no phase relation cancels a sound.
-    private func magnitude(_ audio: AudioWindow, start: Int, into spectrum: inout [Float]) {
+    func magnitude(_ audio: AudioWindow, start: Int, into spectrum: inout [Float]) {
         let size = fft.size
         let channels = audio.channelCount
         let end = audio.end

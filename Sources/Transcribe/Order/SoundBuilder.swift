@@ -6,9 +6,11 @@ struct SoundBuilder {
     let events: [DetectedEvent]
     let features: [EventFeatures]
     let labels: [Int]
+    /// Each event's decay (length, attack spectrum) from the octave-band envelope.
+    let decays: [EventDecay]
     let settings: TranscriptionSettings
 
-    func transcription(duration: Double, sampleRate: Double, tempo: Double?) -> Transcription {
+    func transcription(duration: Double, sampleRate: Double, tempoMap: TempoMap?) -> Transcription {
         let clusterCount = (labels.max() ?? -1) + 1
         var members = [[Int]](repeating: [], count: clusterCount)
         for (event, label) in labels.enumerated() { members[label].append(event) }
@@ -24,49 +26,98 @@ struct SoundBuilder {
         var displayIndex = [Int](repeating: 0, count: clusterCount)
         for (position, cluster) in order.enumerated() { displayIndex[cluster] = position }
 
+        let drums = drumNotes(members: members, summaries: summaries, order: order)
         var percussiveRank = 0
         let sounds = order.enumerated().map { position, cluster -> Sound in
             let summary = summaries[cluster]
             let midiNote: Int
-            var name = String(format: "S%02d %@", position, summary.kind.rawValue)
+            var name = String(format: "S%02d ", position)
+            var drumClass: DrumClass?
             if summary.kind == .tonal, let hz = summary.pitchHz {
                 midiNote = min(127, max(0, Int((69 + 12 * log2(hz / 440)).rounded())))
-                name += " " + Self.noteName(midiNote)
+                name += "tonal " + Self.noteName(midiNote)
             } else {
-                midiNote = min(127, 36 + percussiveRank)
+                let drum = drums[cluster]!
+                drumClass = drum.drumClass
+                midiNote = settings.generalMIDIDrums ? drum.note : min(127, 36 + percussiveRank)
                 percussiveRank += 1
+                name += drum.drumClass.rawValue
             }
             return Sound(id: position, name: name, kind: summary.kind, midiNote: midiNote, pitchHz: summary.pitchHz,
-                         exemplar: summary.exemplar)
+                         exemplar: summary.exemplar, drumClass: drumClass)
         }
         let loudest = events.map(\.level).max() ?? 0
         let transcribed = events.enumerated().map { index, event in
             let velocity = 127 + (event.level - loudest) * 127 / settings.velocityRange
-            let voiced = features[index].isVoiced(minimumConfidence: settings.voicedConfidence)
-            return Event(onset: event.onset, duration: event.end - event.onset, sound: displayIndex[labels[index]],
-                         velocity: min(127, max(1, Int(velocity.rounded()))), pitchHz: voiced ? features[index].pitch?.frequency : nil)
+            return Event(onset: event.onset, duration: decays[index].length, sound: displayIndex[labels[index]],
+                         velocity: min(127, max(1, Int(velocity.rounded()))), pitchHz: summaries[labels[index]].eventPitches[index])
         }
-        return Transcription(duration: duration, sampleRate: sampleRate, tempo: tempo, sounds: sounds, events: transcribed)
+        return Transcription(duration: duration, sampleRate: sampleRate, tempoMap: tempoMap, sounds: sounds, events: transcribed)
+    }
+
+    /// The class and General MIDI note of each percussive cluster: the sound with the most events of a class takes
+    /// its family's usual note, the next its neighbour; toms go low to high by the centre of their attack spectrum.
+    private func drumNotes(members: [[Int]], summaries: [Summary], order: [Int]) -> [Int: (drumClass: DrumClass, note: Int)] {
+        let alone = DecayMeasurer.alone(events)
+        // Clusters by number of events, most first (display order breaks ties): the main kick takes 36.
+        let percussive = order.filter { summaries[$0].kind == .percussive }.enumerated()
+            .sorted { (-members[$0.element].count, $0.offset) < (-members[$1.element].count, $1.offset) }.map(\.element)
+        let drumFeatures = percussive.map { DrumClassifier.features(of: members[$0], decays: decays, alone: alone) }
+        let classes = drumFeatures.map(DrumClassifier.classify)
+        let centres = drumFeatures.map { f in f.shares.enumerated().reduce(0.0) { $0 + Double($1.offset) * Double($1.element) } }
+        let notes = DrumClass.generalMIDINotes(for: classes, pitchOrder: centres)
+        var result: [Int: (DrumClass, Int)] = [:]
+        for (i, cluster) in percussive.enumerated() { result[cluster] = (classes[i], notes[i]) }
+        return result
     }
 
     struct Summary {
         var kind: Sound.Kind
         var pitchHz: Double?
         var exemplar: Int
+        /// The pitch (Hz) of each of the sound's events that counts as pitched, by event index.
+        var eventPitches: [Int: Double]
         /// Percussive first, then by pitch; the exemplar's time breaks ties.
         var sortKey: [Double] { [kind == .percussive ? 0 : 1, pitchHz ?? 0, Double(exemplar)] }
     }
 
+    /// Kind, pitch and exemplar of a cluster, and the pitch (Hz) of each of its events that counts as pitched.
+    ///
+    /// A sound is tonal when most of its events are pitched, whatever its attack (a pluck, a brass stab), or when every
+    /// event whose pitch was measured is; its note is their median pitch. An event is pitched when its pitch is clear
+    /// (`voicedConfidence`), or fairly clear (`FeatureSettings.fairPitchConfidence`) and within `pitchTolerance` of the
+    /// other fairly clear events of its sound (at least `consistentEvents` of them): a pluck's pitch is the same from
+    /// note to note, a noise's wanders. A drum's body (`EventFeatures.drumBodies`: a kick's falling sine, a snare's
+    /// head) is measured and unpitched. An event whose pitch was never measured (the part split off a compound, a drum
+    /// hit beside notes) is no evidence against a pitch: a brass stab heard alone once and twice under a kick is tonal;
+    /// in a tonal sound such events take its pitch.
     private func summarise(_ cluster: [Int], template: AttackPatch) -> Summary {
-        let voiced = cluster.filter { features[$0].isVoiced(minimumConfidence: settings.voicedConfidence) }
-        let tonal = Double(voiced.count) >= settings.tonalShare * Double(cluster.count) && !voiced.isEmpty
-        let pitches = voiced.compactMap { features[$0].pitch?.frequency }.sorted()
+        let measured = cluster.filter { features[$0].pitch != nil }
+        let fairlyClear = measured.filter { features[$0].pitch!.confidence >= settings.features.fairPitchConfidence && !features[$0].pitchIsDrumBody }
+        let fairPitches = fairlyClear.map { features[$0].pitch!.midiPitch }.sorted()
+        let centre = fairPitches.isEmpty ? 0 : fairPitches[fairPitches.count / 2]
+        let agreeing = fairlyClear.filter { abs(features[$0].pitch!.midiPitch - centre) <= settings.pitchTolerance }
+        let consistent = Set(agreeing.count >= Self.consistentEvents ? agreeing : [])
+        let pitched = measured.filter {
+            (features[$0].isVoiced(minimumConfidence: settings.voicedConfidence) || consistent.contains($0)) && !features[$0].pitchIsDrumBody
+        }
+        let tonal = !pitched.isEmpty
+            && (Double(pitched.count) >= settings.tonalShare * Double(cluster.count) || pitched.count == measured.count)
+        let pitches = pitched.compactMap { features[$0].pitch?.frequency }.sorted()
+        let pitchHz = tonal ? pitches[pitches.count / 2] : nil
+        var eventPitches: [Int: Double] = [:]
+        for index in pitched { eventPitches[index] = features[index].pitch!.frequency }
+        if let pitchHz { for index in cluster where features[index].pitch == nil { eventPitches[index] = pitchHz } }
         // The event most like the sound's mean.
         let exemplar = cluster.min { a, b in
             (features[a].patch.meanAbsoluteDifference(template) ?? .infinity, a) < (features[b].patch.meanAbsoluteDifference(template) ?? .infinity, b)
         }!
-        return Summary(kind: tonal ? .tonal : .percussive, pitchHz: tonal ? pitches[pitches.count / 2] : nil, exemplar: exemplar)
+        return Summary(kind: tonal ? .tonal : .percussive, pitchHz: pitchHz, exemplar: exemplar, eventPitches: eventPitches)
     }
+
+    /// An event's fairly clear pitch (`FeatureSettings.fairPitchConfidence`) counts when at least this many of its
+    /// sound's such events agree.
+    static let consistentEvents = 2
 
     /// The mean attack patch (in dB) of a sound's events.
     private func template(_ cluster: [Int]) -> AttackPatch { AttackPatch.mean(of: cluster.map { features[$0].patch }) }

@@ -14,6 +14,8 @@ public final class FrameAnalyzer {
     public let filterbank: MelFilterbank
     public var frameDuration: Double { Double(hop) / sampleRate }
 
+    /// First FFT bin of each octave band of `BandEnvelope`, and one past the last bin of the last.
+    private let octaveBandStarts: [Int]
     private let fft: RealFFT
     private let window: [Float]
     private var frame: [Float]
@@ -55,6 +57,20 @@ public final class FrameAnalyzer {
         frame = [Float](repeating: 0, count: size)
         magnitude = [Float](repeating: 0, count: size / 2 + 1)
         power = magnitude
+        let binWidth = sampleRate / Double(size)
+        octaveBandStarts = [0] + BandEnvelope.upperEdges.map { min(size / 2 + 1, Int(($0 / binWidth).rounded(.up))) } + [size / 2 + 1]
+    }
+
+    /// The power (sum of squared FFT magnitudes, the channels' mean, scaled as the magnitudes are) of each octave
+    /// band of `BandEnvelope` in the frame last analysed.
+    public func octavePowers(into powers: UnsafeMutableBufferPointer<Float>) {
+        magnitude.withUnsafeBufferPointer { magnitude in
+            for band in 0..<(octaveBandStarts.count - 1) {
+                var sum: Float = 0
+                for k in octaveBandStarts[band]..<max(octaveBandStarts[band], octaveBandStarts[band + 1]) { sum += magnitude[k] * magnitude[k] }
+                powers[band] = sum
+            }
+        }
     }
 
     /// First sample (absolute) frame `index` reads.

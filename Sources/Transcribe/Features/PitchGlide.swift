@@ -1,0 +1,61 @@
+import Foundation
+
+/// Whether the pitch found at an onset holds like a note's: a drum's pitch falls (a kick's sine from 150 to 50 Hz
+/// within a tenth of a second, a tom's by a semitone or more), and a drum's body dies within a tenth of a second
+/// (a snare's head), while a note's pitch stays and rings on.
+extension OnsetPitchEstimator {
+    /// The second window starts this much after the first, as a share of the window's length (about 65 ms at the
+    /// 93 ms window), so the two overlap little and a note as short as the second window's start still has sound in it.
+    static let glideWindowLag = 0.7
+    /// The pitch is sought again within this many semitones of where it was (less than a minor third, so a chord's
+    /// next note is not taken for it).
+    static let glideSearch = 1.5
+    /// The second window must hold at least this share of the first window's harmonic peak for the glide to count.
+    static let glideEvidence: Float = 0.1
+    /// Falls are floored here, in dB.
+    static let deepestFall = -60.0
+
+    /// Samples (absolute) `persistence(_:onset:of:)` reads beyond `samples(around:)`.
+    var glideLagSamples: Int { Int(Self.glideWindowLag * Double(fft.size)) }
+
+    /// How each pitch (Hz) that starts at absolute sample `onset` goes on a little later: how far it moved, in
+    /// semitones (0 when too little is left to tell), and how far its peak fell, in dB. The strongest of its first
+    /// four harmonics in the increase across the onset is found again in the increase of a window `glideWindowLag`
+    /// later over the same background. Nil for a pitch with nothing to compare (no peak, or the file ends).
+    /// - Parameters: as `estimate(_:onset:)`; `audio` must also hold `glideLagSamples` more frames.
+    /// - Complexity: three FFTs, whatever the number of pitches.
+    func persistence(_ audio: AudioWindow, onset: Int, of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
+        guard !pitches.isEmpty, prepare(audio, onset: onset) else { return pitches.map { _ in nil } }
+        let firsts = pitches.map { f0 in
+            var first = (frequency: f0, value: Float(0))
+            for h in 1...4 where f0 * Double(h) < sampleRate / 2 {
+                let peak = harmonicPeak(near: f0 * Double(h), semitones: 0.5)
+                if peak.value > first.value { first = peak }
+            }
+            return first
+        }
+        let laterStart = onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples
+        guard laterStart + fft.size / 2 < audio.end else { return pitches.map { _ in nil } }
+        magnitude(audio, start: laterStart, into: &post)
+        for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
+        return firsts.map { first in
+            guard first.value > 0 else { return nil }
+            let later = harmonicPeak(near: first.frequency, semitones: Self.glideSearch)
+            let fall = max(Self.deepestFall, 20 * log10(Double(max(later.value, 1e-12) / first.value)))
+            let glide = later.value >= Self.glideEvidence * first.value ? 12 * log2(later.frequency / first.frequency) : 0
+            return (glide, fall)
+        }
+    }
+
+    /// The largest bin of the increase within `semitones` of `frequency` (Hz), at its interpolated position.
+    private func harmonicPeak(near frequency: Double, semitones: Double) -> (frequency: Double, value: Float) {
+        let lo = max(1, Int((frequency * pow(2, -semitones / 12) / binHz).rounded(.down)))
+        let hi = min(increase.count - 2, Int((frequency * pow(2, semitones / 12) / binHz).rounded(.up)))
+        guard lo <= hi, let k = (lo...hi).max(by: { increase[$0] < increase[$1] }) else { return (frequency, 0) }
+        var position = Double(k)
+        let (a, b, c) = (Double(increase[k - 1]), Double(increase[k]), Double(increase[k + 1]))
+        let denominator = a - 2 * b + c
+        if denominator < 0 { position += 0.5 * (a - c) / denominator }
+        return (position * binHz, increase[k])
+    }
+}

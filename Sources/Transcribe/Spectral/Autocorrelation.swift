@@ -1,0 +1,35 @@
+import Foundation
+
+/// Linear autocorrelation by FFT: the power spectrum of the zero-padded signal, transformed again (a real, even
+/// sequence's forward transform is its inverse times its length). O(N log N) instead of O(N × lags).
+final class Autocorrelation {
+    private var transforms: [Int: RealFFT] = [:]
+    private var frame: [Float] = []
+    private var even: [Float] = []
+    private var power: [Float] = []
+
+    /// Sums Σᵢ x[i] x[i + lag] for lags 0…`maxLag` (< x.count).
+    func sums(_ x: [Double], maxLag: Int) throws(TranscribeError) -> [Double] {
+        var size = 16
+        while size < 2 * x.count { size *= 2 }
+        let fft: RealFFT
+        if let known = transforms[size] {
+            fft = known
+        } else {
+            fft = try RealFFT(size: size)
+            transforms[size] = fft
+        }
+        frame = [Float](repeating: 0, count: size)
+        for (i, value) in x.enumerated() { frame[i] = Float(value) }
+        power = [Float](repeating: 0, count: fft.binCount)
+        frame.withUnsafeBufferPointer { input in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) } }
+        even = [Float](repeating: 0, count: size)
+        for k in 0..<fft.binCount {
+            even[k] = power[k]
+            if k > 0 && k < size / 2 { even[size - k] = power[k] }
+        }
+        return even.withUnsafeBufferPointer { input in
+            fft.transform(input) { bins in (0...maxLag).map { Double(bins[2 * $0]) / Double(size) } }
+        }
+    }
+}

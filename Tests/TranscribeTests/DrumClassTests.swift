@@ -1,0 +1,91 @@
+import Foundation
+import SoundSortCore
+import Testing
+import TestSupport
+@testable import Transcribe
+
+/// Percussive sounds are classed as kit pieces and get the General MIDI drum note of their class.
+@Suite struct DrumClassTests {
+    static let rate = 44_100.0
+
+    /// A kit piece synthesised alone, four times.
+    struct Piece: CustomTestStringConvertible, Sendable {
+        var name: String
+        var expected: DrumClass
+        var add: @Sendable (inout [Float], [Double]) -> Void
+        var testDescription: String { name }
+    }
+
+    static let pieces: [Piece] = [
+        Piece(name: "kick (falling sine)", expected: .kick) { Synth.addKick(to: &$0, onsets: $1, length: 0.6) },
+        Piece(name: "snare (tone + noise)", expected: .snare) { Synth.addSnare(to: &$0, onsets: $1) },
+        Piece(name: "closed hat (high-passed noise, short)", expected: .closedHat) { Synth.addHat(to: &$0, onsets: $1) },
+        Piece(name: "open hat (high-passed noise, long)", expected: .openHat) { Synth.addHat(to: &$0, onsets: $1, decay: 0.12) },
+    ]
+
+    @Test(arguments: pieces)
+    func aPieceAloneGetsItsClass(piece: Piece) throws {
+        var signal = Synth.silence(duration: 4.5, sampleRate: Self.rate)
+        piece.add(&signal, [0.3, 1.3, 2.3, 3.3])
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        try #require(transcription.sounds.count == 1, "\(transcription.sounds.map(\.name))")
+        let sound = transcription.sounds[0]
+        #expect(sound.kind == .percussive)
+        #expect(sound.drumClass == piece.expected)
+        #expect(sound.midiNote == piece.expected.generalMIDINotes[0])
+        #expect(sound.name == "S00 \(piece.expected.rawValue)")
+    }
+
+    @Test func aKitPatternGetsKickSnareAndClosedHat() throws {
+        // Kick on 1 and 3, snare on 2 and 4, hats on the off-beats: never two at once.
+        var signal = Synth.silence(duration: 5, sampleRate: Self.rate)
+        let beat = 0.5
+        let beats: [Double] = (0..<8).map { 0.2 + Double($0) * beat }
+        Synth.addKick(to: &signal, onsets: beats.enumerated().filter { $0.offset % 2 == 0 }.map(\.element), length: 0.6)
+        Synth.addSnare(to: &signal, onsets: beats.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
+        Synth.addHat(to: &signal, onsets: beats.map { $0 + beat / 2 })
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        let classes = transcription.sounds.compactMap(\.drumClass)
+        #expect(transcription.sounds.allSatisfy { $0.kind == .percussive })
+        #expect(Set(classes) == [.kick, .snare, .closedHat], "\(transcription.sounds.map(\.name))")
+        #expect(Set(transcription.sounds.map(\.midiNote)) == [36, 38, 42])
+    }
+
+    @Test func twoSoundsOfOneClassGetNeighbouringNotesOfItsFamily() {
+        let classes: [DrumClass] = [.kick, .snare, .kick, .tom, .tom, .tom, .clap, .clap, .closedHat, .closedHat, .closedHat]
+        let toms = [0, 0, 0, 3, 1, 2, 0, 0, 0, 0, 0].map(Double.init)  // The tom at index 4 is the lowest.
+        let notes = DrumClass.generalMIDINotes(for: classes, pitchOrder: toms)
+        #expect(notes[0] == 36 && notes[2] == 35)
+        #expect(notes[1] == 38)
+        #expect([notes[4], notes[5], notes[3]] == [43, 45, 47] as [Int])  // Low to high, from the middle of the family.
+        #expect(notes[6] == 39 && notes[7] == DrumClass.other.generalMIDINotes[0])  // The clap family has one note.
+        #expect(notes[8] == 42 && notes[9] == 44)
+        #expect(Set(notes).count == notes.count)
+        #expect(notes.allSatisfy { DrumClass.generalMIDIRange.contains($0) })
+    }
+
+    @Test func everyClassHasANoteInRangeAndIsFoundFromIt() {
+        for drumClass in DrumClass.allCases {
+            #expect(drumClass.generalMIDINotes.allSatisfy { DrumClass.generalMIDIRange.contains($0) })
+            #expect(DrumClass(generalMIDINote: drumClass.generalMIDINotes[0]) == drumClass)
+        }
+        #expect(DrumClass(generalMIDINote: 20) == nil)
+    }
+
+    /// Features measured on the corpus' kits (amplitude shares of the octave bands, decay in seconds).
+    @Test(arguments: [
+        ([0.49, 0.30, 0.05, 0.02, 0.03, 0.07, 0.04, 0.00], 0.11, DrumClass.kick),  // FluidR3 kick, a hat on it.
+        ([0.21, 0.41, 0.12, 0.05, 0.03, 0.06, 0.12, 0.00], 0.17, .kick),  // Hydrogen electronic kick.
+        ([0.03, 0.42, 0.18, 0.13, 0.08, 0.07, 0.08, 0.00], 0.12, .snare),  // FluidR3 snare.
+        ([0.01, 0.13, 0.15, 0.05, 0.11, 0.31, 0.24, 0.00], 0.09, .snare),  // FluidR3 808 snare.
+        ([0.03, 0.01, 0.03, 0.19, 0.38, 0.24, 0.12, 0.00], 0.10, .clap),
+        ([0.03, 0.00, 0.00, 0.00, 0.01, 0.06, 0.39, 0.51], 0.06, .closedHat),
+        ([0.01, 0.10, 0.09, 0.04, 0.09, 0.11, 0.26, 0.30], 0.42, .openHat),  // Hydrogen open hat.
+        ([0.00, 0.00, 0.04, 0.13, 0.06, 0.17, 0.23, 0.37], 0.59, .cymbal),  // FluidR3 jazz ride.
+        ([0.05, 0.40, 0.30, 0.15, 0.04, 0.03, 0.03, 0.00], 0.30, .tom),
+        ([0.00, 0.02, 0.20, 0.35, 0.30, 0.10, 0.03, 0.00], 0.03, .rim),
+    ] as [([Float], Double, DrumClass)])
+    func featuresAtTheEdgesOfTheRules(shares: [Float], decay: Double, expected: DrumClass) {
+        #expect(DrumClassifier.classify(DrumFeatures(shares: shares, decay: decay)) == expected)
+    }
+}
