@@ -34,4 +34,25 @@ public struct AudioWindow {
     /// The sample of `channel` at absolute frame `frame` (which must lie in the window).
     @inline(__always)
     public func sample(frame: Int, channel: Int) -> Float { samples[(frame - base) * channelCount + channel] }
+
+    /// Writes `window.count` frames of `channel` from absolute frame `start`, each times its `window` weight, into
+    /// `output`: the frame every spectrum is taken of. Frames before the file read as `before`, past its end as `after`.
+    @inline(__always)
+    func windowedFrames(channel: Int, from start: Int, window: UnsafeBufferPointer<Float>,
+                        into output: UnsafeMutableBufferPointer<Float>, before: Float = 0, after: Float = 0) {
+        let size = window.count
+        if start >= 0 && start + size <= end {
+            var position = (start - base) * channelCount + channel
+            for i in 0..<size {
+                output[i] = samples[position] * window[i]
+                position += channelCount
+            }
+        } else {
+            for i in 0..<size {
+                let s = start + i
+                let value = s < 0 ? before : (s < end ? sample(frame: s, channel: channel) : after)
+                output[i] = value * window[i]
+            }
+        }
+    }
 }

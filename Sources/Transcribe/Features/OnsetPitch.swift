@@ -293,20 +293,11 @@ public final class OnsetPitchEstimator {
     /// Hann-windowed magnitude spectrum of `size` frames from absolute frame `start` (zeros outside the file), the
     /// channels combined by power (√ of the mean over channels of |X|²), so that no phase relation cancels a sound.
     func magnitude(_ audio: AudioWindow, start: Int, into spectrum: inout [Float]) {
-        let size = fft.size
         let channels = audio.channelCount
-        let end = audio.end
         for channel in 0..<channels {
-            if start >= 0 && start + size <= end {
-                var position = (start - audio.base) * channels + channel
-                for i in 0..<size {
-                    frame[i] = audio.samples[position] * window[i]
-                    position += channels
-                }
-            } else {
-                for i in 0..<size {
-                    let s = start + i
-                    frame[i] = (s >= 0 && s < end) ? audio.sample(frame: s, channel: channel) * window[i] : 0
+            window.withUnsafeBufferPointer { window in
+                frame.withUnsafeMutableBufferPointer { frame in
+                    audio.windowedFrames(channel: channel, from: start, window: window, into: frame)
                 }
             }
             frame.withUnsafeBufferPointer { input in

@@ -111,24 +111,12 @@ public final class FrameAnalyzer {
                         into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
         let start = firstSample(ofFrame: index)
         let channels = audio.channelCount
-        let end = audio.end
         let half = fftSize / 2
         for channel in 0..<channels {
             frame.withUnsafeMutableBufferPointer { frame in
                 window.withUnsafeBufferPointer { window in
-                    if start >= 0 && start + fftSize <= end {
-                        var position = (start - audio.base) * channels + channel
-                        for i in 0..<fftSize {
-                            frame[i] = audio.samples[position] * window[i]
-                            position += channels
-                        }
-                    } else {
-                        for i in 0..<fftSize {
-                            let s = start + i
-                            let value = s < 0 ? leading[channel] : (s < end ? audio.sample(frame: s, channel: channel) : trailing[channel])
-                            frame[i] = value * window[i]
-                        }
-                    }
+                    audio.windowedFrames(channel: channel, from: start, window: window, into: frame,
+                                         before: leading[channel], after: trailing[channel])
                 }
             }
             frame.withUnsafeBufferPointer { input in
