@@ -41,8 +41,12 @@ public struct Sound: Sendable, Codable, Equatable, Identifiable {
     public var exemplar: Int
     /// The kit piece a percussive sound is heard as (nil for tonal sounds).
     public var drumClass: DrumClass?
+    /// The instrument it belongs to, from 0 in display order: the percussive sounds form one (the kit); tonal sounds
+    /// of one timbre at different pitches form one. An instrument's sounds are adjacent.
+    public var instrument: Int
 
-    public init(id: Int, name: String, kind: Kind, midiNote: Int, pitchHz: Double?, exemplar: Int, drumClass: DrumClass? = nil) {
+    public init(id: Int, name: String, kind: Kind, midiNote: Int, pitchHz: Double?, exemplar: Int, drumClass: DrumClass? = nil,
+                instrument: Int = 0) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -50,6 +54,7 @@ public struct Sound: Sendable, Codable, Equatable, Identifiable {
         self.pitchHz = pitchHz
         self.exemplar = exemplar
         self.drumClass = drumClass
+        self.instrument = instrument
     }
 }
 

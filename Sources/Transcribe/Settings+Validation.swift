@@ -107,6 +107,7 @@ extension TranscriptionSettings {
         try events.validate()
         try features.validate()
         try SettingCheck.check("mergeThreshold", mergeThreshold, 1...40, " dB")
+        try SettingCheck.check("instrumentThreshold", instrumentThreshold, 1...40, " dB")
         try SettingCheck.check("voicedConfidence", voicedConfidence, 0...1)
         try SettingCheck.check("pitchTolerance", pitchTolerance, 0.1...12, " semitones")
         try SettingCheck.check("tonalShare", tonalShare, 0...1)

@@ -12,6 +12,9 @@ public struct TranscriptionSettings: Sendable, Equatable {
     /// over bands and time, after level normalisation; average linkage between groups). 1…40.
     /// (Every setting's range is in `Settings+Validation.swift`.)
     public var mergeThreshold = 5.5
+    /// Two groups of tonal sounds are one instrument while their timbres relative to their pitch (the attack spectrum
+    /// at fixed ratios of the fundamental) differ by less than this, in dB (average linkage). 1…40.
+    public var instrumentThreshold = 10.0
     /// An event is pitched when its pitch confidence reaches this (0…1).
     public var voicedConfidence = 0.8
     /// Two pitched events further apart than this, in semitones, are never one sound.
@@ -142,7 +145,8 @@ public struct Transcriber: Sendable {
         events = kept
         progress(.clustering, 0)
         let distance = EventDistance(features: features, settings: settings)
-        let firstPass = SamePitchMerger(features: features, settings: settings).merge(
+        let envelope = HarmonicEnvelope(bandCentres: analyzer.filterbank.centerFrequencies)
+        let firstPass = SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
             AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction))
         // Events of a sound that is two sounds at once become one event of each.
         let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
@@ -157,7 +161,8 @@ public struct Transcriber: Sendable {
         let labels = denseLabels(refined)
         let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
-        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays, settings: settings)
+        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays,
+                                         envelope: envelope, settings: settings)
             .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }

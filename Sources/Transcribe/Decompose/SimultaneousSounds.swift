@@ -3,8 +3,9 @@ import Foundation
 /// Turns every event into the sounds that start at it: a chord's notes, notes found over a drum hit, and the
 /// drum hit itself, each an event of its own with its own sound.
 ///
-/// Pitched notes are known by their pitch: a note joins the first-pass sound of clearly pitched events at that pitch
-/// when there is one, else the sound of all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
+/// Pitched notes are known by their pitch: a note stays in its event's first-pass sound when that sound is at its
+/// pitch, else joins the first-pass sound of clearly pitched events at that pitch when there is one, else the sound of
+/// all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
 /// a kick's falling sine, a snare's head), with or without a hit beside it. A drum hit that started with notes is
 /// compared with the drums the song plays alone, only where the notes' harmonics are not (its patch there is the
 /// notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
@@ -62,7 +63,9 @@ struct SimultaneousSounds {
             single.pitch = PitchEstimate(frequency: note.frequency, confidence: 1)
             single.chord = []
             let midi = Int(note.midiPitch.rounded())
-            append(index, single, clusterOfPitch[midi] ?? Self.noteLabels + midi)
+            // The event's own sound keeps a note at its pitch (two instruments can share a pitch); any other note
+            // goes to the song's sound at that pitch.
+            append(index, single, pitchOfCluster[own[index]] == midi ? own[index] : clusterOfPitch[midi] ?? Self.noteLabels + midi)
         }
 
         for index in events.indices {

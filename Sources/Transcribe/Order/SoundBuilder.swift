@@ -8,6 +8,8 @@ struct SoundBuilder {
     let labels: [Int]
     /// Each event's decay (length, attack spectrum) from the octave-band envelope.
     let decays: [EventDecay]
+    /// Reads a sound's attack at its harmonics, for grouping sounds into instruments.
+    let envelope: HarmonicEnvelope
     let settings: TranscriptionSettings
 
     func transcription(duration: Double, sampleRate: Double, tempoMap: TempoMap?) -> Transcription {
@@ -17,12 +19,7 @@ struct SoundBuilder {
 
         let templates = members.map(template)
         let summaries = members.indices.map { summarise(members[$0], template: templates[$0]) }
-        let order = Seriation.order(count: clusterCount, distance: { a, b in
-            // Pitch is not counted: neighbours in pitch should be neighbours.
-            Double(templates[a].meanAbsoluteDifference(templates[b]) ?? EventDistance.apart)
-        }, precedes: { a, b in
-            summaries[a].sortKey.lexicographicallyPrecedes(summaries[b].sortKey)
-        })
+        let (order, instrumentOf) = displayOrder(templates: templates, summaries: summaries)
         var displayIndex = [Int](repeating: 0, count: clusterCount)
         for (position, cluster) in order.enumerated() { displayIndex[cluster] = position }
 
@@ -44,7 +41,7 @@ struct SoundBuilder {
                 name += drum.drumClass.rawValue
             }
             return Sound(id: position, name: name, kind: summary.kind, midiNote: midiNote, pitchHz: summary.pitchHz,
-                         exemplar: summary.exemplar, drumClass: drumClass)
+                         exemplar: summary.exemplar, drumClass: drumClass, instrument: instrumentOf[cluster])
         }
         let loudest = events.map(\.level).max() ?? 0
         let transcribed = events.enumerated().map { index, event in
@@ -53,6 +50,44 @@ struct SoundBuilder {
                          velocity: min(127, max(1, Int(velocity.rounded()))), pitchHz: summaries[labels[index]].eventPitches[index])
         }
         return Transcription(duration: duration, sampleRate: sampleRate, tempoMap: tempoMap, sounds: sounds, events: transcribed)
+    }
+
+    /// Sounds in display order, instrument by instrument, and each sound's instrument (by cluster).
+    ///
+    /// The percussive sounds form one instrument, the kit, shown first and ordered so that alike pieces are adjacent
+    /// (the shortest path through their attack spectra). The tonal sounds are grouped into instruments by their
+    /// pitch-relative timbre (`InstrumentGrouping`); instruments follow the kit, ordered so that alike instruments are
+    /// adjacent, and an instrument's sounds go low to high.
+    private func displayOrder(templates: [AttackPatch], summaries: [Summary]) -> (order: [Int], instrument: [Int]) {
+        let clusters = summaries.indices
+        let percussive = clusters.filter { summaries[$0].kind == .percussive }
+        let tonal = clusters.filter { summaries[$0].kind == .tonal }
+        let kit = Seriation.order(count: percussive.count, distance: { a, b in
+            Double(templates[percussive[a]].meanAbsoluteDifference(templates[percussive[b]]) ?? EventDistance.apart)
+        }, precedes: { a, b in
+            summaries[percussive[a]].sortKey.lexicographicallyPrecedes(summaries[percussive[b]].sortKey)
+        }).map { percussive[$0] }
+
+        let tonalPitches = tonal.map { summaries[$0].pitchHz! }
+        let timbres = tonal.indices.map { envelope.of(templates[tonal[$0]], pitchHz: tonalPitches[$0]) }
+        let groupOf = InstrumentGrouping(threshold: Float(settings.instrumentThreshold)).instruments(timbres: timbres)
+        var groups = [[Int]](repeating: [], count: (groupOf.max() ?? -1) + 1)
+        for (position, group) in groupOf.enumerated() { groups[group].append(position) }
+        let lowest = groups.map { group in group.map { tonalPitches[$0] }.min()! }
+        let groupOrder = Seriation.order(count: groups.count, distance: { a, b in
+            InstrumentGrouping.distance(between: groups[a], and: groups[b], timbres: timbres)
+        }, precedes: { a, b in (lowest[a], a) < (lowest[b], b) })
+
+        var order = kit
+        var instrument = [Int](repeating: 0, count: summaries.count)
+        let firstTonalInstrument = kit.isEmpty ? 0 : 1
+        for (rank, group) in groupOrder.enumerated() {
+            let sounds = groups[group].map { tonal[$0] }
+                .sorted { summaries[$0].sortKey.lexicographicallyPrecedes(summaries[$1].sortKey) }
+            for sound in sounds { instrument[sound] = firstTonalInstrument + rank }
+            order += sounds
+        }
+        return (order, instrument)
     }
 
     /// The class and General MIDI note of each percussive cluster: the sound with the most events of a class takes
