@@ -35,7 +35,7 @@ enum BenchTable {
         let alone = result.aloneMappedF
         out += "| **mean** | | | | **\(mean(\.noteOnsetF))** | **\(mean(\.adjustedRandIndex))** | **\(mean(\.mappedF))** | "
             + "| **\(f3(alone?.mean))** |\n"
-        out += "\(result.figures.name): mapped F whole \(f3(result.figures.mappedF)) vs sections \(f3(result.figures.sectionsMappedF))"
+        out += "\n\(result.figures.name): mapped F whole \(f3(result.figures.mappedF)) vs sections \(f3(result.figures.sectionsMappedF))"
         if let alone {
             let some = alone.count < result.sections.count ? " over \(alone.count) of \(result.sections.count) sections" : ""
             out += " (each section transcribed alone: \(f3(alone.mean))\(some))"
