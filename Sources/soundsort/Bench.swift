@@ -87,7 +87,9 @@ struct Bench: ParsableCommand {
         } else {
             results = try runCases(found.cases, transcriber: try Transcriber(settings: analysis.settings))
         }
-        Self.attachAloneScores(to: &results)
+        for warning in Self.attachAloneScores(to: &results) {
+            FileHandle.standardError.write(Data("soundsort: \(folder): warning: \(warning)\n".utf8))
+        }
         let report = BenchReport(cases: results, means: BenchMeans(results.map(\.figures)),
                                  totalAudioSeconds: results.reduce(0) { $0 + $1.duration },
                                  totalTranscriptionSeconds: results.reduce(0) { $0 + $1.seconds })
@@ -140,13 +142,26 @@ struct Bench: ParsableCommand {
     }
 
     /// Gives each section that is a whole case's audio the mapped F of that case in this run, where it ran.
-    static func attachAloneScores(to results: inout [CaseResult]) {
-        let mappedF = Dictionary(results.map { ($0.figures.name, $0.figures.mappedF) }, uniquingKeysWith: { first, _ in first })
+    /// - Returns: one warning per section whose length is not its case's audio length (within 1 ms): it has no
+    ///   figure alone, since it cannot be that case's audio.
+    static func attachAloneScores(to results: inout [CaseResult]) -> [String] {
+        let byName = Dictionary(results.map { ($0.figures.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let lengthTolerance = 0.001  // seconds
+        var warnings: [String] = []
         for index in results.indices {
             for part in results[index].sections.indices {
-                results[index].sections[part].aloneMappedF = results[index].sections[part].aloneCase.flatMap { mappedF[$0] }
+                let section = results[index].sections[part]
+                guard let name = section.aloneCase, let alone = byName[name] else { continue }
+                let length = section.section.end - section.section.start
+                guard abs(length - alone.duration) <= lengthTolerance else {
+                    warnings.append("section \"\(section.section.name)\" of \(results[index].figures.name) lasts "
+                                    + "\(formatFixed(length, 3)) s, case \(name) \(formatFixed(alone.duration, 3)) s; no figure alone")
+                    continue
+                }
+                results[index].sections[part].aloneMappedF = alone.figures.mappedF
             }
         }
+        return warnings
     }
 
     /// `--compare`: the changes case by case and of every mean between two saved runs; nothing is transcribed.

@@ -17,10 +17,13 @@ import TestSupport
     /// Cases `a` (section A alone), `b` (section B alone) and `song` (A for 10 s, then B), with references and estimates.
     /// Reference sounds: X (60), Y (64), Z (67). In the song, estimated track S1 holds X in A and Z in B, S2 holds Y in A
     /// and X in B; the last Z (15 s) is missed, in the song and in `b`.
-    static func sectionCorpus(in folder: TemporaryFolder, manifestSections: String? = nil) throws {
+    static func sectionCorpus(in folder: TemporaryFolder, manifestSections: String? = nil, bLength: Double = 10) throws {
         let estimates = folder.path("estimates")
         try FileManager.default.createDirectory(atPath: estimates, withIntermediateDirectories: true)
-        for name in ["a", "b", "song"] { try folder.writeAudio("\(name).wav", Synth.silence(duration: 1), encoding: .wav16) }
+        // Lengths as a song made of the two cases would have them (sections alone must be their case's length).
+        for (name, seconds) in [("a", 10.0), ("b", bLength), ("song", 20.0)] {
+            try folder.writeAudio("\(name).wav", Synth.silence(duration: seconds, sampleRate: 8_000), encoding: .wav16, sampleRate: 8_000)
+        }
         try write([Track(name: "X", channel: 0, program: 0, notes: notes([1, 2, 3, 10, 12], 60)),
                    Track(name: "Y", channel: 1, program: 0, notes: notes([4, 5], 64)),
                    Track(name: "Z", channel: 2, program: 0, notes: notes([13, 14, 15], 67))], to: folder.path("song.mid"))
@@ -84,6 +87,16 @@ import TestSupport
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("| B | b | 10.0–20.0 | 5/4 | 0.889 | 1.000 | 0.889 | 2/2 | – |\n"))
         #expect(result.standardOutput.contains("song: mapped F whole 0.526 vs sections 0.944 (each section transcribed alone: 1.000 over 1 of 2 sections)\n"))
+    }
+
+    /// A section that is not as long as the case it names cannot be that case's audio: no figure alone, and a warning.
+    @Test func aSectionOfAnotherLengthThanItsCaseHasNoFigureAlone() throws {
+        let folder = TemporaryFolder()
+        try Self.sectionCorpus(in: folder, bLength: 9)
+        let result = try runSoundSort(["bench", folder.url.path, "--estimates", folder.path("estimates")])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError == "soundsort: \(folder.url.path): warning: section \"B\" of song lasts 10.000 s, case b 9.000 s; no figure alone\n")
+        #expect(result.standardOutput.contains("| B | b | 10.0–20.0 | 5/4 | 0.889 | 1.000 | 0.889 | 2/2 | – |\n"))
     }
 
     @Test(arguments: [
