@@ -10,8 +10,29 @@ struct CorpusManifest: Codable {
         var referenceLabel: LabelMode?
         var soundfont: String?
         var tests: String?
+        /// A song's sections, scored each apart besides the whole song.
+        var sections: [Section]?
+    }
+    /// A stretch of a case's audio, in seconds (notes starting in `start ..< end`), and where its music came from.
+    struct Section: Codable {
+        var name: String
+        /// The corpus case the section's music came from.
+        var `case`: String?
+        var start: Double
+        var end: Double
+        /// The section's audio is that case's whole audio file, sample for sample: its score alone is that case's.
+        var wholeCase: Bool?
     }
     var cases: [Case]
+}
+
+/// A section of a bench case, and the case that is this section alone, if any.
+struct BenchSection {
+    var section: SongSection
+    /// The corpus case the section's music came from (shown in the table).
+    var sourceCase: String?
+    /// The case whose whole audio this section is, sample for sample: that case's figures are the section's alone.
+    var aloneCase: String?
 }
 
 /// One case to run: its audio, its reference MIDI file, and how the reference's notes are labelled.
@@ -20,6 +41,8 @@ struct BenchCase {
     var audioPath: String
     var referencePath: String
     var referenceLabel: LabelMode
+    /// Sections scored each apart besides the whole case (none: the case is scored whole only).
+    var sections: [BenchSection] = []
 }
 
 /// The cases of a bench folder: those of its manifest when it has one, else its audio + MIDI pairs.
@@ -73,9 +96,31 @@ struct BenchCases {
         for item in manifest.cases where !seen.insert(item.name).inserted {
             throw CommandFailure(path: path, reason: "the manifest names two cases \"\(item.name)\"")
         }
-        return manifest.cases.map {
+        return try manifest.cases.map {
             BenchCase(name: $0.name, audioPath: resolve($0.audio, in: folder), referencePath: resolve($0.reference, in: folder),
-                      referenceLabel: $0.referenceLabel ?? .programPitch)
+                      referenceLabel: $0.referenceLabel ?? .programPitch,
+                      sections: try checkedSections($0.sections ?? [], of: $0.name, manifest: path))
+        }
+    }
+
+    /// A case's sections, each with a finite start before its end, in order and not overlapping (so that no note is
+    /// scored in two sections); `wholeCase` needs the case it names.
+    private static func checkedSections(_ sections: [CorpusManifest.Section], of caseName: String, manifest path: String) throws -> [BenchSection] {
+        var previousEnd = 0.0
+        return try sections.map { item in
+            let what = "case \"\(caseName)\" has a section \"\(item.name)\""
+            guard item.start.isFinite, item.end.isFinite, item.start >= 0, item.start < item.end else {
+                throw CommandFailure(path: path, reason: "\(what) from \(item.start) to \(item.end) s (it must start at 0 s or later, before its end)")
+            }
+            guard item.start >= previousEnd else {
+                throw CommandFailure(path: path, reason: "\(what) starting at \(item.start) s, before the section ahead of it ends (\(previousEnd) s)")
+            }
+            if item.wholeCase == true, item.case == nil {
+                throw CommandFailure(path: path, reason: "\(what) that is a whole case but names no case")
+            }
+            previousEnd = item.end
+            return BenchSection(section: SongSection(name: item.name, start: item.start, end: item.end), sourceCase: item.case,
+                                aloneCase: item.wholeCase == true ? item.case : nil)
         }
     }
 

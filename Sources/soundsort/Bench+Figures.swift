@@ -1,3 +1,4 @@
+import Eval
 import Foundation
 
 /// One figure of a case or of the means, named as in the bench table, for listing what changed.
@@ -23,6 +24,8 @@ struct CaseFigures: Codable, Equatable {
     var referenceSounds: Int
     /// Absent where no instrument of the reference owns two tracks of the estimate.
     var orderContiguity: Double?
+    /// The mean mapped F of the case's sections, each scored apart; absent for a case without sections.
+    var sectionsMappedF: Double? = nil
 
     /// Every figure, in table order.
     var figures: [BenchFigure] {
@@ -33,7 +36,37 @@ struct CaseFigures: Codable, Equatable {
          BenchFigure(name: "mapped F", value: mappedF, digits: 3),
          BenchFigure(name: "sounds found", value: Double(soundsFound), digits: 0),
          BenchFigure(name: "sounds ref", value: Double(referenceSounds), digits: 0),
-         BenchFigure(name: "order contiguity", value: orderContiguity, digits: 3)]
+         BenchFigure(name: "order contiguity", value: orderContiguity, digits: 3),
+         BenchFigure(name: "sections mapped F", value: sectionsMappedF, digits: 3)]
+    }
+}
+
+/// One section of a case, scored apart: the estimate's and the reference's notes that start in it.
+struct SectionResult: Encodable {
+    var section: SongSection
+    /// The corpus case the section's music came from.
+    var sourceCase: String?
+    /// The case whose whole audio the section is, sample for sample, if any.
+    var aloneCase: String?
+    /// The section's figures (named by the section), from its own notes and its own label map.
+    var figures: CaseFigures
+    var events: Int
+    var referenceNotes: Int
+    /// The mapped F of the section transcribed alone: the figure of the case whose whole audio it is, when that case
+    /// ran too; nil otherwise.
+    var aloneMappedF: Double?
+
+    private enum CodingKeys: String, CodingKey { case start, end, sourceCase, events, referenceNotes, aloneMappedF }
+
+    func encode(to encoder: Encoder) throws {
+        try figures.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(section.start, forKey: .start)
+        try container.encode(section.end, forKey: .end)
+        try container.encodeIfPresent(sourceCase, forKey: .sourceCase)
+        try container.encode(events, forKey: .events)
+        try container.encode(referenceNotes, forKey: .referenceNotes)
+        try container.encodeIfPresent(aloneMappedF, forKey: .aloneMappedF)
     }
 }
 
@@ -48,9 +81,17 @@ struct CaseResult: Encodable {
     var seconds: Double
     var events: Int
     var referenceNotes: Int
+    /// The case's sections, each scored apart (empty for a case without sections).
+    var sections: [SectionResult] = []
     var realTimeFactor: Double { seconds > 0 ? duration / seconds : 0 }
 
-    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes }
+    /// The mean mapped F of the sections transcribed alone, and how many sections have that figure.
+    var aloneMappedF: (mean: Double, count: Int)? {
+        let alone = sections.compactMap(\.aloneMappedF)
+        return alone.isEmpty ? nil : (alone.reduce(0, +) / Double(alone.count), alone.count)
+    }
+
+    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes, sections }
 
     func encode(to encoder: Encoder) throws {
         try figures.encode(to: encoder)
@@ -59,6 +100,7 @@ struct CaseResult: Encodable {
         try container.encode(seconds, forKey: .seconds)
         try container.encode(events, forKey: .events)
         try container.encode(referenceNotes, forKey: .referenceNotes)
+        if !sections.isEmpty { try container.encode(sections, forKey: .sections) }
     }
 }
 

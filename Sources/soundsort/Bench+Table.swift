@@ -15,7 +15,32 @@ enum BenchTable {
         let overall = report.totalTranscriptionSeconds > 0 ? report.totalAudioSeconds / report.totalTranscriptionSeconds : 0
         out += "| **mean** | | **\(f3(m.noteOnsetF))** | **\(f3(m.eventOnsetF))** | **\(f3(m.adjustedRandIndex))** | **\(f3(m.vMeasure))** "
             + "| **\(f3(m.mappedF))** | | **\(f3(m.orderContiguity))** | **\(overall > 0 ? formatFixed(overall, 0) : "–")** |\n"
+        for r in report.cases where !r.sections.isEmpty { out += "\n" + sections(of: r) }
         return out
+    }
+
+    /// A case's sections, each scored apart in the whole case's transcription, beside the section transcribed alone;
+    /// then one line setting the whole case's mapped F against its sections' mean.
+    static func sections(of result: CaseResult) -> String {
+        var out = "| \(result.figures.name) section | from case | seconds | notes ref/found | note F | ARI | mapped F "
+            + "| sounds found/ref | mapped F alone |\n|---|---|---|---|---|---|---|---|---|\n"
+        for part in result.sections {
+            let f = part.figures
+            out += "| \(f.name) | \(part.sourceCase ?? "–") | \(formatFixed(part.section.start, 1))–\(formatFixed(part.section.end, 1)) "
+                + "| \(part.referenceNotes)/\(part.events) | \(f3(f.noteOnsetF)) | \(f3(f.adjustedRandIndex)) | \(f3(f.mappedF)) "
+                + "| \(f.soundsFound)/\(f.referenceSounds) | \(f3(part.aloneMappedF)) |\n"
+        }
+        let count = Double(result.sections.count)
+        func mean(_ value: (CaseFigures) -> Double) -> String { f3(result.sections.reduce(0) { $0 + value($1.figures) } / count) }
+        let alone = result.aloneMappedF
+        out += "| **mean** | | | | **\(mean(\.noteOnsetF))** | **\(mean(\.adjustedRandIndex))** | **\(mean(\.mappedF))** | "
+            + "| **\(f3(alone?.mean))** |\n"
+        out += "\n\(result.figures.name): mapped F whole \(f3(result.figures.mappedF)) vs sections \(f3(result.figures.sectionsMappedF))"
+        if let alone {
+            let some = alone.count < result.sections.count ? " over \(alone.count) of \(result.sections.count) sections" : ""
+            out += " (each section transcribed alone: \(f3(alone.mean))\(some))"
+        }
+        return out + "\n"
     }
 
     /// Three decimals; "–" for a figure the case does not have.

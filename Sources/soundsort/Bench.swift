@@ -81,11 +81,14 @@ struct Bench: ParsableCommand {
         if let json { try refuseOverwritingInputs(json, inputs: inputs + [baselinePath]) }
         if updateBaseline { try refuseOverwritingInputs(baselinePath, inputs: inputs) }
 
-        let results: [CaseResult]
+        var results: [CaseResult]
         if let estimates {
             results = try scoreEstimates(found.cases, in: estimates)
         } else {
             results = try runCases(found.cases, transcriber: try Transcriber(settings: analysis.settings))
+        }
+        for warning in Self.attachAloneScores(to: &results) {
+            FileHandle.standardError.write(Data("soundsort: \(folder): warning: \(warning)\n".utf8))
         }
         let report = BenchReport(cases: results, means: BenchMeans(results.map(\.figures)),
                                  totalAudioSeconds: results.reduce(0) { $0 + $1.duration },
@@ -138,6 +141,29 @@ struct Bench: ParsableCommand {
         }
     }
 
+    /// Gives each section that is a whole case's audio the mapped F of that case in this run, where it ran.
+    /// - Returns: one warning per section whose length is not its case's audio length (within 1 ms): it has no
+    ///   figure alone, since it cannot be that case's audio.
+    static func attachAloneScores(to results: inout [CaseResult]) -> [String] {
+        let byName = Dictionary(results.map { ($0.figures.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let lengthTolerance = 0.001  // seconds
+        var warnings: [String] = []
+        for index in results.indices {
+            for part in results[index].sections.indices {
+                let section = results[index].sections[part]
+                guard let name = section.aloneCase, let alone = byName[name] else { continue }
+                let length = section.section.end - section.section.start
+                guard abs(length - alone.duration) <= lengthTolerance else {
+                    warnings.append("section \"\(section.section.name)\" of \(results[index].figures.name) lasts "
+                                    + "\(formatFixed(length, 3)) s, case \(name) \(formatFixed(alone.duration, 3)) s; no figure alone")
+                    continue
+                }
+                results[index].sections[part].aloneMappedF = alone.figures.mappedF
+            }
+        }
+        return warnings
+    }
+
     /// `--compare`: the changes case by case and of every mean between two saved runs; nothing is transcribed.
     private func runComparison(from earlierPath: String, to laterPath: String) throws {
         let earlier = try SavedBench(path: earlierPath), later = try SavedBench(path: laterPath)
@@ -145,13 +171,17 @@ struct Bench: ParsableCommand {
         print(BenchChanges.meansReport(before: earlier.means, after: later.means), terminator: "")
     }
 
-    /// Transcribes and scores the cases, two at a time (one per core); results in the order of `cases`.
+    /// Transcribes and scores the cases, two at a time (one per core), largest audio file first so that a long song
+    /// does not run alone at the end; results in the order of `cases`.
     private func runCases(_ cases: [BenchCase], transcriber: Transcriber) throws -> [CaseResult] {
         let collected = Collected(count: cases.count)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("soundsort-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        DispatchQueue.concurrentPerform(iterations: cases.count) { index in
+        let bytes = cases.map { ((try? FileManager.default.attributesOfItem(atPath: $0.audioPath))?[.size] as? Int) ?? 0 }
+        let order = cases.indices.sorted { (bytes[$1], $0) < (bytes[$0], $1) }
+        DispatchQueue.concurrentPerform(iterations: cases.count) { turn in
+            let index = order[turn]
             do {
                 // Named by index: a case name comes from a file or a manifest and need not be a safe file name.
                 let midiPath = scratch.appendingPathComponent("case-\(index).mid").path
@@ -231,13 +261,25 @@ struct Bench: ParsableCommand {
     ///   - seconds: the time the transcription took, in seconds (0: unknown).
     private func score(_ item: BenchCase, estimate: NoteList, duration: Double, seconds: Double) throws -> CaseResult {
         let reference = try MIDIFile(path: item.referencePath).notes
-        let scores = Eval.score(estimate: estimate, reference: reference,
-                                options: ScoreOptions(window: window, referenceLabel: item.referenceLabel, estimateLabel: .track))
-        let figures = CaseFigures(name: item.name, noteOnsetF: scores.noteOnset.fMeasure, eventOnsetF: scores.eventOnset.fMeasure,
-                                  adjustedRandIndex: scores.clustering.adjustedRandIndex, vMeasure: scores.clustering.vMeasure,
-                                  mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds,
-                                  referenceSounds: scores.referenceSounds, orderContiguity: scores.orderContiguity)
+        let options = ScoreOptions(window: window, referenceLabel: item.referenceLabel, estimateLabel: .track)
+        let sectionScores = scoreSections(estimate: estimate, reference: reference, sections: item.sections.map(\.section), options: options)
+        let sections = zip(item.sections, sectionScores).map { part, scores in
+            SectionResult(section: part.section, sourceCase: part.sourceCase, aloneCase: part.aloneCase,
+                          figures: Self.figures(part.section.name, scores), events: scores.estimatedNotes,
+                          referenceNotes: scores.referenceNotes)
+        }
+        var figures = Self.figures(item.name, Eval.score(estimate: estimate, reference: reference, options: options))
+        if !sections.isEmpty {
+            figures.sectionsMappedF = sections.reduce(0) { $0 + $1.figures.mappedF } / Double(sections.count)
+        }
         return CaseResult(figures: figures, duration: duration, seconds: seconds, events: estimate.notes.count,
-                          referenceNotes: reference.notes.count)
+                          referenceNotes: reference.notes.count, sections: sections)
+    }
+
+    private static func figures(_ name: String, _ scores: Scores) -> CaseFigures {
+        CaseFigures(name: name, noteOnsetF: scores.noteOnset.fMeasure, eventOnsetF: scores.eventOnset.fMeasure,
+                    adjustedRandIndex: scores.clustering.adjustedRandIndex, vMeasure: scores.clustering.vMeasure,
+                    mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds,
+                    referenceSounds: scores.referenceSounds, orderContiguity: scores.orderContiguity)
     }
 }
