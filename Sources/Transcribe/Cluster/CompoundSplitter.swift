@@ -32,9 +32,10 @@ struct CompoundSplitter {
     ///   - patches: each event's attack patch (dB rows, nil after the event's end).
     ///   - pitches: each event's pitch in MIDI numbers when it is clearly pitched.
     ///   - labels: first-pass cluster of each event, dense.
+    ///   - drumBodies: whether each event's pitch is a drum's body (a kick's falling sine), no note.
     /// - Returns: for each event, the clusters it belongs to: one, or two for a compound's event (remainders that
     ///   are no known sound get new clusters, numbered after the input's).
-    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int]) -> [[Int]] {
+    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int], drumBodies: [Bool]) -> [[Int]] {
         let clusterCount = (labels.max() ?? -1) + 1
         let templates = (0..<clusterCount).map { cluster in
             template(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
@@ -47,6 +48,11 @@ struct CompoundSplitter {
             let voiced = members.compactMap { pitches[$0] }.sorted()
             return voiced.count * 2 >= members.count && !voiced.isEmpty ? voiced[voiced.count / 2] : nil
         }
+        // Clusters whose pitch is a note's: most of their pitched events are no drum's body.
+        let noteClusters = Set((0..<clusterCount).filter { cluster in
+            let voiced = labels.indices.filter { labels[$0] == cluster && pitches[$0] != nil }
+            return clusterPitch[cluster] != nil && voiced.count { drumBodies[$0] } * 2 < voiced.count
+        })
         func samePitch(_ a: Int, _ b: Int) -> Bool {
             guard a < clusterCount, b < clusterCount, let pa = clusterPitch[a], let pb = clusterPitch[b] else { return false }
             return abs(pa - pb) <= pitchTolerance
@@ -76,11 +82,17 @@ struct CompoundSplitter {
         var newSounds = 0
         var assignment = labels.map { [$0] }
         for compound in compounds {
-            let nearest = dictionary.filter { $0.cluster != compound.part }
+            // A pitched sound holding an unpitched part (a bass note under a kick) owes its pitch to the remainder:
+            // the remainder must be a sound at that pitch, heard alone too; else nothing says it is a compound (two
+            // unpitched sounds do not make a note, however their mean spectra overlap).
+            let pitchInRemainder = noteClusters.contains(compound.cluster) && clusterPitch[compound.part] == nil
+            let nearest = dictionary.filter { $0.cluster != compound.part && (!pitchInRemainder || samePitch(compound.cluster, $0.cluster)) }
                 .map { ($0.cluster, maskedDistance($0.template, compound.remainder, masker: compound.covered)) }.min { ($0.1, $0.0) < ($1.1, $1.0) }
             let other: Int
             if let nearest, nearest.1 <= threshold {
                 other = nearest.0
+            } else if pitchInRemainder {
+                continue
             } else if samePitch(compound.cluster, compound.part) {
                 // The same pitched sound with something left over that is no known sound: a variant of the part
                 // (what the subtracted background left behind), not a second sound.
