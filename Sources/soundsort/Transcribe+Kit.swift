@@ -32,7 +32,7 @@ struct KitResult {
         let notes = midi.tracks.enumerated().flatMap { voice, track in
             track.notes.map { Resynthesis.Note(voice: voice, onset: $0.onset, offset: $0.offset, velocity: $0.velocity) }
         }
-        resynthesis = Resynthesis.render(notes, kit: kit, frameCount: audio.count, decibelsPerVelocity: decibelsPerVelocity)
+        resynthesis = Resynthesis.render(notes, kit: kit, frameCount: audio.count)
         error = try ResynthesisError(song: audio, rebuild: resynthesis, sampleRate: file.sampleRate)
     }
 

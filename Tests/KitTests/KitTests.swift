@@ -87,12 +87,12 @@ import Transcribe
     @Test func theSongRebuiltFromItsSamplesIsAlmostTheSong() throws {
         let (transcription, kit) = try Self.kit()
         let notes = transcription.events.map { Resynthesis.Note(voice: $0.sound, onset: $0.onset, offset: $0.offset, velocity: $0.velocity) }
-        let rebuild = Resynthesis.render(notes, kit: kit, frameCount: Self.song.count, decibelsPerVelocity: Self.decibelsPerVelocity)
+        let rebuild = Resynthesis.render(notes, kit: kit, frameCount: Self.song.count)
         let error = try ResynthesisError(song: Self.song, rebuild: rebuild, sampleRate: Self.rate)
         #expect(error.decibels < 0.5, "re-synthesis error \(error.decibels) dB")
         #expect(error.perSecondDecibels.count == 8)
         // A rebuild with one sound missing is far off: the measure can fail.
-        let missing = Resynthesis.render(notes.filter { $0.voice != 0 }, kit: kit, frameCount: Self.song.count, decibelsPerVelocity: Self.decibelsPerVelocity)
+        let missing = Resynthesis.render(notes.filter { $0.voice != 0 }, kit: kit, frameCount: Self.song.count)
         let worse = try ResynthesisError(song: Self.song, rebuild: missing, sampleRate: Self.rate)
         #expect(worse.decibels > error.decibels + 2)
     }
@@ -103,15 +103,15 @@ import Transcribe
         let rate = 1_000.0
         let sample: [Float] = (0..<100).map { Float($0 + 1) / 100 }
         let kit = Kit(sampleRate: rate, voices: [Kit.Voice(name: "S00 kick", channel: 9, key: 36, bank: 128, program: 0, samples: sample, velocity: 100, lead: 0.002)])
-        let decibelsPerVelocity = 0.5
         let notes = [Resynthesis.Note(voice: 0, onset: 0.1, offset: 0.3, velocity: 100),
                      Resynthesis.Note(voice: 0, onset: 0.5, offset: 0.52, velocity: 80)]
-        let output = Resynthesis.render(notes, kit: kit, frameCount: 700, decibelsPerVelocity: decibelsPerVelocity)
+        let output = Resynthesis.render(notes, kit: kit, frameCount: 700)
         // The first note: the sample from 2 ms before its onset, whole (the note outlasts it).
         for index in 0..<100 { #expect(output[98 + index] == sample[index]) }
         #expect(output[97] == 0 && output[198] == 0)
-        // The second, 10 dB quieter (20 steps of 0.5 dB), held 22 ms then released over 10 ms.
-        let gain = Float(pow(10, -10.0 / 20))
+        // The second at (80/100)² of the level, as a sampler plays velocity 80 of a sample played at 100; held 22 ms,
+        // then released over 10 ms.
+        let gain: Float = 0.64
         for index in 0..<22 { #expect(output[498 + index].isApproximatelyEqual(to: gain * sample[index], absoluteTolerance: 1e-6)) }
         #expect(output[498 + 22] < gain * sample[22])
         #expect(output[498 + 32] == 0)
