@@ -48,9 +48,11 @@ struct CaseResult: Encodable {
     var seconds: Double
     var events: Int
     var referenceNotes: Int
+    /// The re-synthesis error in dB (`bench --resynthesis`), else nil.
+    var resynthesisDecibels: Double? = nil
     var realTimeFactor: Double { seconds > 0 ? duration / seconds : 0 }
 
-    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes }
+    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes, resynthesisDecibels }
 
     func encode(to encoder: Encoder) throws {
         try figures.encode(to: encoder)
@@ -59,6 +61,7 @@ struct CaseResult: Encodable {
         try container.encode(seconds, forKey: .seconds)
         try container.encode(events, forKey: .events)
         try container.encode(referenceNotes, forKey: .referenceNotes)
+        try container.encodeIfPresent(resynthesisDecibels, forKey: .resynthesisDecibels)
     }
 }
 

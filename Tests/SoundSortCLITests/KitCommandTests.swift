@@ -87,3 +87,21 @@ import Transcribe
         #expect(try runSoundSort(["transcribe", song, "--output-dir", folder.path("out"), "--kit", folder.path("k")]).standardError.contains("--kit is for one song"))
     }
 }
+
+/// `bench --resynthesis`: a column of each case's re-synthesis error, also in the JSON; the gate is unchanged.
+@Suite struct BenchResynthesisTests {
+    @Test func addsTheReSynthesisErrorColumn() throws {
+        let folder = TemporaryFolder()
+        let corpus = try BenchCommandTests.smallCorpus(in: folder, cases: ["semitones"])
+        let json = folder.path("report.json")
+        let result = try runSoundSort(["bench", corpus, "--resynthesis", "--json", json])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("| × real time | re-synthesis error (dB) |"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let error = try #require((report?["cases"] as? [[String: Any]])?.first?["resynthesisDecibels"] as? Double)
+        #expect(error > 0 && error < 20)
+        let plain = try runSoundSort(["bench", corpus])
+        #expect(!plain.standardOutput.contains("re-synthesis"))
+        #expect(try runSoundSort(["bench", corpus, "--resynthesis", "--estimates", folder.url.path]).status != 0)
+    }
+}
