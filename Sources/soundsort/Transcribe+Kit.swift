@@ -65,7 +65,9 @@ struct TranscriptionWithResynthesis: Encodable {
 }
 
 /// Checks a folder output (`--kit DIR`) before any audio is read: it neither is nor holds an input; an existing file
-/// or folder there is replaced only with `force` (the folder is written as a whole); its parent takes new files.
+/// or folder there is replaced only with `force` (the folder is written as a whole), and a folder only when it is
+/// empty or a kit (holds `kit.sfz` or `kit.sf2`): a mistyped `--kit ~/music --force` must not delete a collection;
+/// its parent takes new files.
 /// - Throws: `CommandFailure` naming the folder and the cause.
 func checkFolderOutput(_ path: String, inputs: [String], force: Bool) throws {
     let target = resolvedPath(path)
@@ -73,9 +75,15 @@ func checkFolderOutput(_ path: String, inputs: [String], force: Bool) throws {
         throw CommandFailure(path: path, reason: "holds an input file (\(input)); refusing to replace it")
     }
     var info = stat()
-    if lstat(path, &info) == 0, !force {
-        let what = info.st_mode & S_IFMT == S_IFDIR ? "exists" : "exists and is not a folder"
-        throw CommandFailure(path: path, reason: "\(what); refusing to replace it (--force replaces it)")
+    if lstat(path, &info) == 0 {
+        let isFolder = info.st_mode & S_IFMT == S_IFDIR
+        if !force {
+            throw CommandFailure(path: path, reason: "\(isFolder ? "exists" : "exists and is not a folder"); refusing to replace it (--force replaces it)")
+        }
+        let contents = isFolder ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) : []
+        if isFolder, !contents.isEmpty, !contents.contains(Kit.sfzName), !contents.contains(Kit.soundFontName) {
+            throw CommandFailure(path: path, reason: "is a folder that holds no kit (no \(Kit.sfzName) or \(Kit.soundFontName)); refusing to replace it even with --force")
+        }
     }
     do { try AtomicOutput.checkWritable(path, replacingFolder: true) } catch {
         throw CommandFailure(path: path, reason: "cannot write: \(error.problem)")

@@ -57,6 +57,14 @@ import Transcribe
         #expect(try Self.contents(kit) == ["notes.txt"])
         #expect(!FileManager.default.fileExists(atPath: folder.path("song.mid")))
 
+        // A folder that is not a kit is never replaced, even with --force.
+        let notAKit = try runSoundSort(["transcribe", song, "--kit", kit, "--force"])
+        #expect(notAKit.status == 1)
+        #expect(notAKit.standardError == "soundsort: \(kit): is a folder that holds no kit (no kit.sfz or kit.sf2); refusing to replace it even with --force\n")
+        #expect(try Self.contents(kit) == ["notes.txt"])
+
+        // A kit is replaced with --force, whole.
+        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/kit.sfz"))
         let forced = try runSoundSort(["transcribe", song, "--kit", kit, "--force"])
         #expect(forced.status == 0, "\(forced.standardError)")
         #expect(try Self.contents(kit).contains("kit.sf2"))
