@@ -240,6 +240,7 @@ struct TranscribeCommand: ParsableCommand {
         if let gridPath = grid, let format = GridRenderer.format(of: gridPath) {
             var drawing = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
             if let reduced = result.picture { drawing.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
+            drawing.resynthesisError = kitResult?.error.perSecondDecibels
             picture.apply(to: &drawing)
             outputs.append(PendingOutput(path: gridPath) { [drawing] temporary in try GridRenderer.render(drawing, to: temporary, format: format) })
         }
