@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "MIDIIO", targets: ["MIDIIO"]),
         .library(name: "Eval", targets: ["Eval"]),
         .library(name: "Render", targets: ["Render"]),
+        .library(name: "Kit", targets: ["Kit"]),
         .executable(name: "soundsort", targets: ["soundsort"]),
     ],
     dependencies: [
@@ -32,10 +33,12 @@ let package = Package(
         .target(name: "Eval", dependencies: ["SoundSortCore"]),
         // Drawing lives apart so that Transcribe stays free of it.
         .target(name: "Render", dependencies: ["SoundSortCore", "CCairo"]),
+        // Samples per sound, SFZ and SoundFont writers, re-synthesis: apart from MIDI and drawing.
+        .target(name: "Kit", dependencies: ["SoundSortCore", "Transcribe"]),
         .executableTarget(
             name: "soundsort",
             dependencies: [
-                "SoundSortCore", "Transcribe", "MIDIIO", "Eval", "Render",
+                "SoundSortCore", "Transcribe", "MIDIIO", "Eval", "Render", "Kit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +49,7 @@ let package = Package(
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "KitTests", dependencies: ["Kit", "Transcribe", "TestSupport"]),
         .testTarget(name: "SoundSortCLITests", dependencies: ["soundsort", "TestSupport", "MIDIIO", "Transcribe"]),
     ]
 )

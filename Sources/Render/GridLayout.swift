@@ -27,6 +27,12 @@ public struct GridLayout: Sendable, Equatable {
     public let spectrogramTop: Double
     /// Top of the bar numbers, when there are bars.
     public let barNumbersTop: Double
+    /// Top of the re-synthesis error strip under the rows, when there is one.
+    public let errorStripTop: Double?
+    /// Top of the time axis.
+    public let axisTop: Double
+    /// An error of this many dB or more is drawn in full red in the error strip.
+    public static let fullErrorDecibels = 20.0
     /// The stretch shown, in seconds.
     public let from: Double
     public let to: Double
@@ -45,8 +51,10 @@ public struct GridLayout: Sendable, Equatable {
         spectrogramTop = Self.margin + (picture.title == nil ? 0 : Self.titleHeight)
         barNumbersTop = spectrogramTop + (picture.spectrogram == nil ? 0 : Self.spectrogramHeight + Self.rowGap * 4)
         rowsTop = barNumbersTop + (picture.barLines.isEmpty ? 0 : Self.barNumberHeight)
-        let rowsHeight = Double(max(picture.rows.count, 1)) * (Self.rowHeight + Self.rowGap)
-        height = (rowsTop + rowsHeight + Self.axisHeight + Self.margin).rounded(.up)
+        let rowsBottom = rowsTop + Double(max(picture.rows.count, 1)) * (Self.rowHeight + Self.rowGap)
+        errorStripTop = picture.resynthesisError == nil ? nil : rowsBottom
+        axisTop = rowsBottom + (picture.resynthesisError == nil ? 0 : Self.rowHeight + Self.rowGap)
+        height = (axisTop + Self.axisHeight + Self.margin).rounded(.up)
     }
 
     /// x of a time in seconds.

@@ -56,6 +56,9 @@ public struct GridPicture: Sendable, Equatable {
     /// A log-mel spectrogram drawn above the rows, aligned in time: `frames × bands` values, any scale.
     public var spectrogram: (values: [Float], bands: Int, frameDuration: Double)?
     public var title: String?
+    /// The re-synthesis error of each second, in dB (`transcribe --kit`), drawn as a strip under the rows: where the
+    /// song rebuilt from the transcription differs most from the song, the transcription is least sure.
+    public var resynthesisError: [Double]?
 
     public init(rows: [Row], duration: Double, barLines: [Double] = [], title: String? = nil) {
         self.rows = rows
@@ -67,6 +70,7 @@ public struct GridPicture: Sendable, Equatable {
     public static func == (a: GridPicture, b: GridPicture) -> Bool {
         a.rows == b.rows && a.duration == b.duration && a.barLines == b.barLines && a.from == b.from && a.to == b.to
             && a.width == b.width && a.title == b.title && a.spectrogram?.values == b.spectrogram?.values
+            && a.resynthesisError == b.resynthesisError
     }
 
     /// One row per sound of a transcription, in its display order: a percussive sound's family is its kit piece, a

@@ -128,7 +128,22 @@ public enum GridRenderer {
                 }
             }
         }
-        paintAxis(layout: layout, rowCount: picture.rows.count, cr)
+        if let errors = picture.resynthesisError, let top = layout.errorStripTop { paintErrorStrip(errors, top: top, layout: layout, cr) }
+        paintAxis(layout: layout, cr)
+    }
+
+    /// One cell per second, white to red as its re-synthesis error grows to `GridLayout.fullErrorDecibels`.
+    private static func paintErrorStrip(_ errors: [Double], top: Double, layout: GridLayout, _ cr: OpaquePointer) {
+        setColor(cr, GridColors.text)
+        cairo_move_to(cr, GridLayout.margin, top + GridLayout.rowHeight - 6)
+        cairo_show_text(cr, "re-synthesis error")
+        for (second, error) in errors.enumerated() where Double(second + 1) > layout.from && Double(second) < layout.to {
+            let share = min(1, max(0, error.isFinite ? error / GridLayout.fullErrorDecibels : 1))
+            setColor(cr, (1, 1 - share, 1 - share))
+            let left = layout.x(max(layout.from, Double(second))), right = layout.x(min(layout.to, Double(second + 1)))
+            cairo_rectangle(cr, left, top, right - left, GridLayout.rowHeight)
+            cairo_fill(cr)
+        }
     }
 
     /// Bar lines through the rows, behind the blocks, and bar numbers above them (every bar, or every 2nd, 4th…
@@ -155,8 +170,8 @@ public enum GridRenderer {
         cairo_show_text(cr, "bar")
     }
 
-    private static func paintAxis(layout: GridLayout, rowCount: Int, _ cr: OpaquePointer) {
-        let y = layout.rowTop(max(rowCount, 1)) + 4
+    private static func paintAxis(layout: GridLayout, _ cr: OpaquePointer) {
+        let y = layout.axisTop + 4
         setColor(cr, GridColors.text)
         cairo_set_line_width(cr, 1)
         cairo_move_to(cr, layout.x(layout.from), y + 0.5)

@@ -74,9 +74,36 @@ public struct WriteFailure: Error, Equatable, CustomStringConvertible {
 public struct PendingOutput {
     public var path: String
     public var write: (_ temporaryPath: String) throws -> Void
+    /// Whether the output is a folder of files (see `init(folder:write:)`).
+    public private(set) var isFolder = false
     public init(path: String, write: @escaping (_ temporaryPath: String) throws -> Void) {
         self.path = path
         self.write = write
+    }
+
+    /// A folder written as a whole: `write` fills a fresh, empty temporary folder beside `path` (naming each file
+    /// through `PendingFolder.file(_:)`, so that an interrupt removes it), and the folder is renamed to `path` with
+    /// the set. Whatever was at `path` (a caller allows that only when asked to) is moved aside first and removed once
+    /// the set is written, or put back when it fails.
+    public init(folder path: String, write: @escaping (_ folder: PendingFolder) throws -> Void) {
+        self.path = path
+        isFolder = true
+        self.write = { temporary in try write(PendingFolder(path: temporary)) }
+    }
+}
+
+/// A temporary folder of an output set, being filled.
+public final class PendingFolder {
+    /// The temporary folder's path.
+    public let path: String
+
+    init(path: String) { self.path = path }
+
+    /// The path of the file `name` in the folder, recorded so that an interrupt removes it (until the set is written).
+    public func file(_ name: String) -> String {
+        let file = (path as NSString).appendingPathComponent(name)
+        AtomicOutput.register(file)
+        return file
     }
 }
 
@@ -98,10 +125,11 @@ extension AtomicOutput {
     /// (a hidden file is created there and removed at once, so that a read-only mount, `/proc` or missing
     /// permissions are found now and not after the analysis). An existing `path` is not touched.
     /// - Throws: `WriteFailure` naming `path` and the cause.
-    public static func checkWritable(_ path: String) throws(WriteFailure) {
+    /// - Parameter replacingFolder: `path` is a folder output (`PendingOutput(folder:)`), which may replace a folder.
+    public static func checkWritable(_ path: String, replacingFolder: Bool = false) throws(WriteFailure) {
         let folder = folder(of: path)
         var info = stat()
-        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw WriteFailure(path: path, problem: .isAFolder) }
+        if !replacingFolder, stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { throw WriteFailure(path: path, problem: .isAFolder) }
         guard stat(folder, &info) == 0 else { throw WriteFailure(path: path, problem: WriteProblem(errno: errno, folder: folder)) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw WriteFailure(path: path, problem: .notAFolder(folder: folder)) }
         let probe = temporaryPath(for: path)
@@ -143,19 +171,31 @@ extension AtomicOutput {
     /// as well. While the renames are under way the targets are pending too, so an interrupt removes them.
     /// - Throws: `OutputSetFailure` naming the output that failed.
     public static func writeAll(_ outputs: [PendingOutput]) throws(OutputSetFailure) {
-        var staged: [(temporary: String, target: String)] = []
+        var staged: [(temporary: String, target: String, isFolder: Bool)] = []
+        /// What stood at a folder output's path, moved aside until the set is written.
+        var asides: [(aside: String, target: String)] = []
+        func remove(_ path: String, isFolder: Bool) {
+            if isFolder { try? FileManager.default.removeItem(atPath: path) } else { unlink(path) }
+        }
         func discard(renamed: Int) {
-            for item in staged.prefix(renamed) { unlink(item.target) }
+            for item in staged.prefix(renamed) { remove(item.target, isFolder: item.isFolder) }
             for item in staged {
-                unlink(item.temporary)
+                remove(item.temporary, isFolder: item.isFolder)
                 unregister(item.temporary)
+                if item.isFolder { unregister(inside: item.temporary) }
             }
+            for item in asides { rename(item.aside, item.target) }
         }
         for output in outputs {
             let temporary = temporaryPath(for: output.path)
             register(temporary)
-            staged.append((temporary, output.path))
-            do { try output.write(temporary) } catch {
+            staged.append((temporary, output.path, output.isFolder))
+            do {
+                if output.isFolder, mkdir(temporary, 0o755) != 0 {
+                    throw WriteFailure(path: output.path, problem: WriteProblem(errno: errno, folder: folder(of: output.path)))
+                }
+                try output.write(temporary)
+            } catch {
                 discard(renamed: 0)
                 throw OutputSetFailure(path: output.path, underlying: error)
             }
@@ -163,12 +203,27 @@ extension AtomicOutput {
         for item in staged { register(item.target) }
         defer { for item in staged { unregister(item.target) } }
         for (index, item) in staged.enumerated() {
+            var info = stat()
+            if item.isFolder, lstat(item.target, &info) == 0 {
+                // A folder cannot be renamed over a folder that holds files: the old one steps aside.
+                let aside = temporaryPath(for: item.target)
+                guard rename(item.target, aside) == 0 else {
+                    let problem = WriteProblem(errno: errno, folder: folder(of: item.target))
+                    discard(renamed: index)
+                    throw OutputSetFailure(path: item.target, underlying: WriteFailure(path: item.target, problem: problem))
+                }
+                asides.append((aside, item.target))
+            }
             guard rename(item.temporary, item.target) == 0 else {
                 let problem = WriteProblem(errno: errno, folder: folder(of: item.target))
                 discard(renamed: index)
                 throw OutputSetFailure(path: item.target, underlying: WriteFailure(path: item.target, problem: problem))
             }
         }
-        for item in staged { unregister(item.temporary) }
+        for item in staged {
+            unregister(item.temporary)
+            if item.isFolder { unregister(inside: item.temporary) }
+        }
+        for item in asides { try? FileManager.default.removeItem(atPath: item.aside) }
     }
 }

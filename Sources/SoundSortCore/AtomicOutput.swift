@@ -78,6 +78,14 @@ public enum AtomicOutput {
         slots[path, default: []].append(slot)
     }
 
+    /// Forgets every path recorded with `register(_:)` inside `folder`.
+    static func unregister(inside folder: String) {
+        lock.lock()
+        let held = slots.filter { $0.key.hasPrefix(folder + "/") }.map { ($0.key, $0.value.count) }
+        lock.unlock()
+        for (path, count) in held { for _ in 0..<count { unregister(path) } }
+    }
+
     /// Forgets a path recorded with `register(_:)`.
     static func unregister(_ path: String) {
         lock.lock()

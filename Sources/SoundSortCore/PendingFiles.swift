@@ -89,10 +89,15 @@ public final class PendingFiles: @unchecked Sendable {
         states[slot].store(Self.freeSlot, ordering: .releasing)
     }
 
-    /// Unlinks every published path. Async-signal-safe: atomic loads and `unlink` only, no allocation, no lock.
+    /// Unlinks every published path, then removes those that are folders (emptied by the first pass: a folder
+    /// output's files are published too). Async-signal-safe: atomic loads, `unlink` and `rmdir` only, no allocation,
+    /// no lock.
     public func removeAll() {
         for slot in 0..<capacity where states[slot].load(ordering: .acquiring) == Self.publishedSlot {
             unlink(paths + slot * Self.maximumPathBytes)
+        }
+        for slot in 0..<capacity where states[slot].load(ordering: .acquiring) == Self.publishedSlot {
+            rmdir(paths + slot * Self.maximumPathBytes)
         }
     }
 

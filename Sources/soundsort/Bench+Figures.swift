@@ -83,6 +83,8 @@ struct CaseResult: Encodable {
     var referenceNotes: Int
     /// The case's sections, each scored apart (empty for a case without sections).
     var sections: [SectionResult] = []
+    /// The re-synthesis error in dB (`bench --resynthesis`), else nil.
+    var resynthesisDecibels: Double? = nil
     var realTimeFactor: Double { seconds > 0 ? duration / seconds : 0 }
 
     /// The mean mapped F of the sections transcribed alone, and how many sections have that figure.
@@ -91,7 +93,7 @@ struct CaseResult: Encodable {
         return alone.isEmpty ? nil : (alone.reduce(0, +) / Double(alone.count), alone.count)
     }
 
-    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes, sections }
+    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes, sections, resynthesisDecibels }
 
     func encode(to encoder: Encoder) throws {
         try figures.encode(to: encoder)
@@ -101,6 +103,7 @@ struct CaseResult: Encodable {
         try container.encode(events, forKey: .events)
         try container.encode(referenceNotes, forKey: .referenceNotes)
         if !sections.isEmpty { try container.encode(sections, forKey: .sections) }
+        try container.encodeIfPresent(resynthesisDecibels, forKey: .resynthesisDecibels)
     }
 }
 

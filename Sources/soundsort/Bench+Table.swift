@@ -3,18 +3,24 @@ import Foundation
 /// The bench table, in Markdown so that it can be pasted into the README as it is.
 enum BenchTable {
     static func text(_ report: BenchReport) -> String {
-        var out = "| case | notes ref/found | note F | event F | ARI | V | mapped F | sounds found/ref | order contiguity | × real time |\n"
-        out += "|---|---|---|---|---|---|---|---|---|---|\n"
+        // `bench --resynthesis` adds a column.
+        let errors = report.cases.compactMap(\.resynthesisDecibels)
+        let rebuilt = !errors.isEmpty
+        var out = "| case | notes ref/found | note F | event F | ARI | V | mapped F | sounds found/ref | order contiguity | × real time |"
+            + (rebuilt ? " re-synthesis error (dB) |\n" : "\n")
+        out += "|---|---|---|---|---|---|---|---|---|---|" + (rebuilt ? "---|\n" : "\n")
         for r in report.cases {
             let f = r.figures
             out += "| \(f.name) | \(r.referenceNotes)/\(r.events) | \(f3(f.noteOnsetF)) | \(f3(f.eventOnsetF)) | \(f3(f.adjustedRandIndex)) "
                 + "| \(f3(f.vMeasure)) | \(f3(f.mappedF)) | \(f.soundsFound)/\(f.referenceSounds) | \(f3(f.orderContiguity)) "
-                + "| \(r.seconds > 0 ? formatFixed(r.realTimeFactor, 0) : "–") |\n"
+                + "| \(r.seconds > 0 ? formatFixed(r.realTimeFactor, 0) : "–") |"
+                + (rebuilt ? " \(r.resynthesisDecibels.map { formatFixed($0, 2) } ?? "–") |\n" : "\n")
         }
         let m = report.means
         let overall = report.totalTranscriptionSeconds > 0 ? report.totalAudioSeconds / report.totalTranscriptionSeconds : 0
         out += "| **mean** | | **\(f3(m.noteOnsetF))** | **\(f3(m.eventOnsetF))** | **\(f3(m.adjustedRandIndex))** | **\(f3(m.vMeasure))** "
-            + "| **\(f3(m.mappedF))** | | **\(f3(m.orderContiguity))** | **\(overall > 0 ? formatFixed(overall, 0) : "–")** |\n"
+            + "| **\(f3(m.mappedF))** | | **\(f3(m.orderContiguity))** | **\(overall > 0 ? formatFixed(overall, 0) : "–")** |"
+            + (rebuilt ? " **\(formatFixed(errors.reduce(0, +) / Double(errors.count), 2))** |\n" : "\n")
         for r in report.cases where !r.sections.isEmpty { out += "\n" + sections(of: r) }
         return out
     }

@@ -51,6 +51,9 @@ struct Bench: ParsableCommand {
                                valueName: "dir"))
     var estimates: String?
 
+    @Flag(help: "Also rebuild each case from its MIDI file and a kit of its sounds (as transcribe --kit does) and show the re-synthesis error in dB as a column; slower (each case's audio is read again).")
+    var resynthesis = false
+
     @Option(parsing: .upToNextOption,
             help: ArgumentHelp("Two saved --json reports (or baselines), earlier then later, to compare instead of running a folder.",
                                valueName: "report.json"))
@@ -68,6 +71,7 @@ struct Bench: ParsableCommand {
         if json != nil { throw ValidationError("--compare cannot be combined with --json") }
         if baseline != nil { throw ValidationError("--compare cannot be combined with --baseline") }
         if estimates != nil { throw ValidationError("--compare cannot be combined with --estimates") }
+        if resynthesis { throw ValidationError("--compare cannot be combined with --resynthesis") }
     }
 
     func run() throws {
@@ -83,6 +87,7 @@ struct Bench: ParsableCommand {
 
         var results: [CaseResult]
         if let estimates {
+            if resynthesis { throw ValidationError("--resynthesis rebuilds what it transcribes; it cannot be combined with --estimates") }
             results = try scoreEstimates(found.cases, in: estimates)
         } else {
             results = try runCases(found.cases, transcriber: try Transcriber(settings: analysis.settings))
@@ -218,8 +223,15 @@ struct Bench: ParsableCommand {
         let elapsed = clock.now - start
         // Scored through a real MIDI file, exactly as a user would score the output.
         try MIDISong(transcription: transcription).write(to: midiPath)
-        return try score(item, estimate: try MIDIFile(path: midiPath).notes, duration: transcription.duration,
-                         seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        var result = try score(item, estimate: try MIDIFile(path: midiPath).notes, duration: transcription.duration,
+                               seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        if resynthesis {
+            var midi = MIDISong(transcription: transcription)
+            KitResult.assignPrograms(&midi)
+            result.resynthesisDecibels = try KitResult(song: item.audioPath, transcription: transcription, midi: midi,
+                                                       decibelsPerVelocity: transcriber.settings.velocityRange / 127).error.decibels
+        }
+        return result
     }
 
     /// `--estimates DIR`: each case scored against `DIR/NAME.mid` (NAME: the case's audio file name without

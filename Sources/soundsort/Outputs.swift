@@ -92,7 +92,7 @@ func writeOutputs(_ outputs: [PendingOutput]) throws {
 /// removed meanwhile); only when the folder is fine is the library's message kept.
 private func writeCause(of failure: OutputSetFailure) -> String {
     if let failure = failure.underlying as? WriteFailure { return failure.problem.description }
-    do { try AtomicOutput.checkWritable(failure.path) } catch { return error.problem.description }
+    do { try AtomicOutput.checkWritable(failure.path, replacingFolder: true) } catch { return error.problem.description }
     switch failure.underlying {
     case let MIDIError.cannotWrite(_, reason): return reason
     case let RenderError.cannotWrite(_, reason): return reason

@@ -76,6 +76,10 @@ struct TranscribeCommand: ParsableCommand {
                                valueName: "1/N"))
     var quantize: String?
 
+    @Option(help: ArgumentHelp("Also write the sounds themselves into this new folder: one WAV per sound (named after its track), kit.sfz, kit.sf2 and resynthesis.wav (the song rebuilt from the MIDI and the samples); tracks then carry a program change each, for the SoundFont.",
+                               valueName: "dir"))
+    var kit: String?
+
     @Flag(help: "Replace an existing output even when it is not a file SoundSort would write (an MP3 given as -o, a text file as --grid…).")
     var force = false
 
@@ -146,9 +150,17 @@ struct TranscribeCommand: ParsableCommand {
             throw ValidationError("\(flag) needs a file name (or --output-dir DIR for one per song)")
         }
         if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
+        if kit?.isEmpty == true { throw ValidationError("--kit needs a folder name") }
         // Two outputs of one file would overwrite each other; compared after resolving links and `..`.
-        let named = [("-o", output ?? defaultMIDIPath(for: song)), ("--json", json), ("--labels", labels), ("--grid", grid)]
+        let named = [("-o", output ?? defaultMIDIPath(for: song)), ("--json", json), ("--labels", labels), ("--grid", grid), ("--kit", kit)]
             .compactMap { flag, path in path.map { (flag, $0, resolvedPath($0)) } }
+        if let kit {
+            // The kit folder is written as a whole: nothing else may go inside it.
+            let folder = resolvedPath(kit) + "/"
+            if let inside = named.first(where: { $0.2.hasPrefix(folder) }) {
+                throw ValidationError("\(inside.0) (\(inside.1)) lies inside the --kit folder, which is written as a whole")
+            }
+        }
         for (index, first) in named.enumerated() {
             if let second = named[(index + 1)...].first(where: { $0.2 == first.2 }) {
                 let firstName = first.0 == "-o" && output == nil ? "the MIDI file (\(first.1))" : first.0
@@ -159,6 +171,7 @@ struct TranscribeCommand: ParsableCommand {
 
     private func validateBatch() throws {
         if output != nil { throw ValidationError("-o names one song's MIDI file; with --output-dir each song's is DIR/NAME.mid") }
+        if kit != nil { throw ValidationError("--kit is for one song (a kit folder per song is not made with --output-dir)") }
         if songs.isEmpty && fromList == nil { throw ValidationError("give the songs (files or folders) or --from-list FILE") }
         for (flag, value) in [("--json", json), ("--labels", labels)] {
             if let value, value != BareOutputOptions.bareValue {
@@ -199,6 +212,7 @@ struct TranscribeCommand: ParsableCommand {
         if let labels { planned.append(PlannedOutput(path: labels, kind: .labels)) }
         if let grid, let format = GridRenderer.format(of: grid) { planned.append(PlannedOutput(path: grid, kind: .picture(format))) }
         for output in planned { try checkOutput(output, inputs: [song], force: force) }
+        if let kit { try checkFolderOutput(kit, inputs: [song], force: force) }
 
         let progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1 && ((try? AudioFile(path: song).declaredDuration) ?? 0) > ProgressLine.minimumDuration)
         var settings = analysis.settings
@@ -210,17 +224,27 @@ struct TranscribeCommand: ParsableCommand {
 
         let drums: MIDISong.DrumLayout = noGMDrums ? .channelPerSound : .generalMIDI
         let quantizeGrid = quantize.flatMap(Self.gridBeats)
-        var outputs = [PendingOutput(path: midiPath) { temporary in
-            try MIDISong(transcription: transcription, drums: drums, quantize: quantizeGrid).write(to: temporary)
-        }]
-        if let json { outputs.append(dataOutput(try jsonData(transcription), to: json)) }
+        var midi = MIDISong(transcription: transcription, drums: drums, quantize: quantizeGrid)
+        var kitResult: KitResult?
+        if kit != nil {
+            KitResult.assignPrograms(&midi)
+            kitResult = try KitResult(song: song, transcription: transcription, midi: midi, decibelsPerVelocity: settings.velocityRange / 127)
+        }
+        var outputs = [PendingOutput(path: midiPath) { [midi] temporary in try midi.write(to: temporary) }]
+        if let json {
+            let data = try kitResult.map { try jsonData(TranscriptionWithResynthesis(transcription: transcription, resynthesisError: $0.error)) }
+                ?? jsonData(transcription)
+            outputs.append(dataOutput(data, to: json))
+        }
         if let labels { outputs.append(dataOutput(Data(AudacityLabels.text(for: transcription).utf8), to: labels)) }
         if let gridPath = grid, let format = GridRenderer.format(of: gridPath) {
             var drawing = GridPicture(transcription: transcription, title: URL(fileURLWithPath: song).lastPathComponent)
             if let reduced = result.picture { drawing.spectrogram = (reduced.values, reduced.bands, reduced.frameDuration) }
+            drawing.resynthesisError = kitResult?.error.perSecondDecibels
             picture.apply(to: &drawing)
             outputs.append(PendingOutput(path: gridPath) { [drawing] temporary in try GridRenderer.render(drawing, to: temporary, format: format) })
         }
+        if let kit, let kitResult { outputs.append(kitResult.output(to: kit, title: URL(fileURLWithPath: song).lastPathComponent)) }
         try writeOutputs(outputs)
 
         if result.nonFiniteSamples > 0 {
@@ -239,6 +263,7 @@ struct TranscribeCommand: ParsableCommand {
         for sound in transcription.sounds {
             print("  track \(String(sound.id + 1).leftPad(2))  \(sound.name.padding(toLength: 20, withPad: " ", startingAt: 0))\(String(counts[sound.id] ?? 0).leftPad(5)) events")
         }
+        if let kit, let kitResult { print("kit of \(kitResult.kit.voices.count) sounds → \(kit); \(kitResult.summary)") }
     }
 }
 

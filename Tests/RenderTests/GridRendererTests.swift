@@ -154,3 +154,26 @@ import TestSupport
         #expect(GridLayout(picture: GridPicture(rows: [], duration: 3600, barLines: hour)).barNumberStep(barLines: hour) == 8)
     }
 }
+
+@Suite struct ErrorStripTests {
+    @Test func eachSecondOfTheStripReddensWithItsError() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("grid.png")
+        var picture = GridPicture(transcription: GridRendererTests.transcription)
+        let plain = GridLayout(picture: picture)
+        picture.resynthesisError = [Double](repeating: 0, count: 20)
+        picture.resynthesisError![5] = 20
+        picture.resynthesisError![6] = 10
+        try GridRenderer.render(picture, to: path)
+        let png = try PNGImage(path: path)
+        let layout = GridLayout(picture: picture)
+        // One row taller than without the strip, which lies under the last row.
+        #expect(layout.height == plain.height + GridLayout.rowHeight + GridLayout.rowGap)
+        let top = try #require(layout.errorStripTop)
+        #expect(top == layout.rowTop(3))
+        let y = top + GridLayout.rowHeight / 2
+        #expect(GridRendererTests.close(png.rgb(x: Int(layout.x(5.5)), y: Int(y)), (255, 0, 0)))
+        #expect(GridRendererTests.close(png.rgb(x: Int(layout.x(6.5)), y: Int(y)), (255, 128, 128)) || GridRendererTests.close(png.rgb(x: Int(layout.x(6.5)), y: Int(y)), (255, 127, 127)))
+        #expect(GridRendererTests.close(png.rgb(x: Int(layout.x(2.5)), y: Int(y)), (255, 255, 255)))
+    }
+}

@@ -79,4 +79,64 @@ import TestSupport
     func oneWordingPerCause(code: Int32, folder: String, wording: String) {
         #expect(WriteProblem(errno: code, folder: folder).description == wording)
     }
+
+    static func folderWriter(_ names: [String], failing: Bool = false) -> (PendingFolder) throws -> Void {
+        { folder in
+            for name in names { try AtomicOutput.create(Data(name.utf8), at: folder.file(name), reportingAs: name) }
+            if failing { throw WriterFailed() }
+        }
+    }
+
+    @Test func aFolderOutputAppearsWholeAndReplacesTheFolderThatWasThere() throws {
+        let folder = TemporaryFolder()
+        let kit = folder.path("kit")
+        try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/old.txt"))
+        try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("a")),
+                                   PendingOutput(folder: kit, write: Self.folderWriter(["x.wav", "kit.sfz"]))])
+        #expect(try Self.contents(folder) == ["a.txt", "kit"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: kit).sorted() == ["kit.sfz", "x.wav"])
+        #expect(!PendingFiles.shared.published.contains { $0.hasPrefix(folder.url.path) })
+    }
+
+    @Test func aFailingFolderLeavesNothingAndKeepsTheFolderThatWasThere() throws {
+        let folder = TemporaryFolder()
+        let kit = folder.path("kit")
+        try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/old.txt"))
+        #expect(throws: OutputSetFailure.self) {
+            try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("a")),
+                                       PendingOutput(folder: kit, write: Self.folderWriter(["x.wav"], failing: true))])
+        }
+        #expect(try Self.contents(folder) == ["kit"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: kit) == ["old.txt"])
+        #expect(!PendingFiles.shared.published.contains { $0.hasPrefix(folder.url.path) })
+    }
+
+    @Test func aFailedRenameAfterTheFolderPutsTheOldFolderBack() throws {
+        let folder = TemporaryFolder()
+        let kit = folder.path("kit")
+        try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/old.txt"))
+        // A folder that is not empty cannot be replaced by a file: the rename after the kit's fails.
+        try FileManager.default.createDirectory(atPath: folder.path("busy/inner"), withIntermediateDirectories: true)
+        #expect(throws: OutputSetFailure.self) {
+            try AtomicOutput.writeAll([PendingOutput(folder: kit, write: Self.folderWriter(["x.wav"])),
+                                       PendingOutput(path: folder.path("busy"), write: Self.writer("b"))])
+        }
+        #expect(try Self.contents(folder) == ["busy", "kit"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: kit) == ["old.txt"])
+    }
+
+    @Test func theSignalHandlersSweepRemovesAFolderBeingWritten() throws {
+        let folder = TemporaryFolder()
+        let table = PendingFiles(capacity: 4)
+        let inner = folder.path("kit.tmp")
+        try FileManager.default.createDirectory(atPath: inner, withIntermediateDirectories: false)
+        _ = try table.add(inner)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: inner + "/x.wav"))
+        _ = try table.add(inner + "/x.wav")
+        table.removeAll()
+        #expect(try Self.contents(folder).isEmpty)
+    }
 }

@@ -62,7 +62,7 @@ public struct MelFilterbank: Sendable {
 
     /// Applies the filters to one magnitude (or power) spectrum.
     @inline(__always)
-    func apply(_ spectrum: UnsafeBufferPointer<Float>, into bands: UnsafeMutableBufferPointer<Float>) {
+    public func apply(_ spectrum: UnsafeBufferPointer<Float>, into bands: UnsafeMutableBufferPointer<Float>) {
         flatWeights.withUnsafeBufferPointer { weights in
             firstBin.withUnsafeBufferPointer { firstBin in
                 weightStart.withUnsafeBufferPointer { starts in

@@ -1,0 +1,167 @@
+import Foundation
+@testable import Kit
+import SoundSortCore
+import Testing
+import TestSupport
+import Transcribe
+
+/// A song made of three known samples: the kit must give each sample back, and rebuild the song from them.
+@Suite struct KnownSamplesTests {
+    static let rate = 44_100.0
+    /// dB per velocity step of the default settings.
+    static let decibelsPerVelocity = TranscriptionSettings().velocityRange / 127
+
+    /// Three sounds that start at a non-zero point (so their first point is where they begin) and die away to −60 dB.
+    static let samples: [[Float]] = {
+        func tone(_ frequency: Double, _ length: Double, amplitude: Double) -> [Float] {
+            (0..<Int(length * rate)).map { n -> Float in
+                let t = Double(n) / rate
+                let first: Double = cos(2 * .pi * frequency * t)
+                let second: Double = 0.5 * cos(2 * .pi * 2 * frequency * t + 0.3)
+                let third: Double = 0.25 * cos(2 * .pi * 3 * frequency * t + 0.7)
+                let envelope: Double = exp(-t * log(1000.0) / length)
+                return Float(amplitude * (first + second + third) * envelope)
+            }
+        }
+        var generator = SeededGenerator(seed: 7)
+        let noiseLength = 0.15
+        var noise: [Float] = []
+        for n in 0..<Int(noiseLength * rate) {
+            let envelope: Double = exp(-Double(n) / rate * log(1000.0) / noiseLength)
+            noise.append(Float(0.6 * Double.random(in: -1...1, using: &generator) * envelope))
+        }
+        return [tone(220, 0.6, amplitude: 0.3), noise, tone(659.25, 0.4, amplitude: 0.25)]
+    }()
+
+    /// Where each sample plays, in seconds (whole points, so repeats are exact copies), with silence between.
+    static let placements: [(sample: Int, onset: Double)] = [
+        (0, 0.5), (1, 1.5), (2, 2.0), (1, 3.0), (0, 3.5), (2, 4.5), (1, 5.5), (0, 6.0), (2, 7.0),
+    ]
+
+    static let song: [Float] = {
+        var song = [Float](repeating: 0, count: Int(8 * rate))
+        for placement in placements {
+            let start = Int(placement.onset * rate)
+            for (index, value) in samples[placement.sample].enumerated() { song[start + index] += value }
+        }
+        return song
+    }()
+
+    /// The transcription, and the kit made from it with one channel per sound and its own note as key.
+    static func kit() throws -> (Transcription, Kit) {
+        let transcription = try Transcriber().transcribe(samples: song, sampleRate: rate)
+        let triggers = transcription.sounds.indices.map { Kit.Trigger(channel: $0 >= 9 ? $0 + 1 : $0, key: transcription.sounds[$0].midiNote, program: $0) }
+        return (transcription, Kit(transcription: transcription, audio: song, sampleRate: rate, triggers: triggers, decibelsPerVelocity: decibelsPerVelocity))
+    }
+
+    /// The known sample a sound's events are: the one most of them were placed as.
+    static func knownSample(of sound: Int, in transcription: Transcription) -> Int? {
+        let votes = transcription.events.filter { $0.sound == sound }.compactMap { event in
+            placements.first { abs($0.onset - event.onset) < 0.05 }?.sample
+        }
+        return Dictionary(grouping: votes, by: { $0 }).max { $0.value.count < $1.value.count }?.key
+    }
+
+    @Test func eachSoundsSampleIsItsKnownSample() throws {
+        let (transcription, kit) = try Self.kit()
+        #expect(transcription.sounds.count == 3)
+        var found = Set<Int>()
+        for (sound, voice) in kit.voices.enumerated() {
+            let known = try #require(Self.knownSample(of: sound, in: transcription))
+            found.insert(known)
+            let sample = Self.samples[known]
+            // The whole audible sound (to −40 dB at least), point for point.
+            #expect(voice.samples.count >= Int(Double(sample.count) * 2 / 3), "\(voice.name): \(voice.samples.count) of \(sample.count) points")
+            #expect(voice.samples.count <= sample.count + Int(0.01 * Self.rate))
+            let fade = SamplePicker.fadeLength(of: voice.samples.count, sampleRate: Self.rate)
+            var worst: Float = 0
+            for index in voice.samples.indices {
+                let expected = (index < sample.count ? sample[index] : 0) * SamplePicker.fadeGain(at: index, count: voice.samples.count, fade: fade)
+                worst = max(worst, abs(voice.samples[index] - expected))
+            }
+            #expect(worst < 1e-3, "\(voice.name): largest difference \(worst)")
+        }
+        #expect(found == [0, 1, 2])
+    }
+
+    @Test func theSongRebuiltFromItsSamplesIsAlmostTheSong() throws {
+        let (transcription, kit) = try Self.kit()
+        let notes = transcription.events.map { Resynthesis.Note(voice: $0.sound, onset: $0.onset, offset: $0.offset, velocity: $0.velocity) }
+        let rebuild = Resynthesis.render(notes, kit: kit, frameCount: Self.song.count)
+        let error = try ResynthesisError(song: Self.song, rebuild: rebuild, sampleRate: Self.rate)
+        #expect(error.decibels < 0.5, "re-synthesis error \(error.decibels) dB")
+        #expect(error.perSecondDecibels.count == 8)
+        // A rebuild with one sound missing is far off: the measure can fail.
+        let missing = Resynthesis.render(notes.filter { $0.voice != 0 }, kit: kit, frameCount: Self.song.count)
+        let worse = try ResynthesisError(song: Self.song, rebuild: missing, sampleRate: Self.rate)
+        #expect(worse.decibels > error.decibels + 2)
+    }
+}
+
+@Suite struct ResynthesisTests {
+    @Test func notesPlaceTheSampleAtTheirOnsetAtTheirLevelAndCutItAtTheirEnd() {
+        let rate = 1_000.0
+        let sample: [Float] = (0..<100).map { Float($0 + 1) / 100 }
+        let kit = Kit(sampleRate: rate, voices: [Kit.Voice(name: "S00 kick", channel: 9, key: 36, bank: 128, program: 0, samples: sample, velocity: 100, lead: 0.002)])
+        let notes = [Resynthesis.Note(voice: 0, onset: 0.1, offset: 0.3, velocity: 100),
+                     Resynthesis.Note(voice: 0, onset: 0.5, offset: 0.52, velocity: 80)]
+        let output = Resynthesis.render(notes, kit: kit, frameCount: 700)
+        // The first note: the sample from 2 ms before its onset, whole (the note outlasts it).
+        for index in 0..<100 { #expect(output[98 + index] == sample[index]) }
+        #expect(output[97] == 0 && output[198] == 0)
+        // The second at (80/100)² of the level, as a sampler plays velocity 80 of a sample played at 100; held 22 ms,
+        // then released over 10 ms.
+        let gain: Float = 0.64
+        for index in 0..<22 { #expect(output[498 + index].isApproximatelyEqual(to: gain * sample[index], absoluteTolerance: 1e-6)) }
+        #expect(output[498 + 22] < gain * sample[22])
+        #expect(output[498 + 32] == 0)
+    }
+
+    @Test func theErrorOfTheSongAgainstItselfIsZeroAndGrowsWithADifference() throws {
+        var song = Synth.silence(duration: 2)
+        Synth.addTone(to: &song, frequency: 440, onsets: [0.2, 1.2], length: 0.5)
+        let same = try ResynthesisError(song: song, rebuild: song, sampleRate: 44_100)
+        #expect(same.decibels == 0)
+        #expect(same.perSecondDecibels == [0, 0])
+        let halved = try ResynthesisError(song: song, rebuild: song.map { $0 / 2 }, sampleRate: 44_100)
+        // Half the amplitude is 6 dB in every band that sounds above the floor.
+        #expect(halved.decibels > 1 && halved.decibels < 6.1)
+    }
+}
+
+@Suite struct SFZTests {
+    @Test func oneRegionPerSoundOnItsTracksChannelAndKey() {
+        let kit = Kit(sampleRate: 44_100, voices: [
+            Kit.Voice(name: "S00 kick", channel: 9, key: 36, bank: 128, program: 0, samples: [0.5], velocity: 100, lead: 0),
+            Kit.Voice(name: "S01 tonal C#4", channel: 0, key: 61, bank: 0, program: 0, samples: [0.5], velocity: 127, lead: 0),
+        ])
+        #expect(kit.sfz(title: "song.flac") == """
+        // SoundSort kit of song.flac: one region per sound, on its MIDI track's channel and key.
+        <control>
+        default_path=./
+        <global>
+        loop_mode=no_loop
+        ampeg_release=0.01
+
+        // S00 kick
+        <region>
+        sample=S00-kick.wav
+        lochan=10 hichan=10
+        key=36
+        amp_velcurve_100=1 amp_velcurve_127=1
+
+        // S01 tonal C#4
+        <region>
+        sample=S01-tonal-C#4.wav
+        lochan=1 hichan=1
+        key=61
+        amp_velcurve_127=1
+
+        """)
+    }
+
+    @Test func fileNamesKeepOnlySafeCharacters() {
+        let voice = Kit.Voice(name: "S07 closed hat/../x", channel: 9, key: 42, bank: 128, program: 0, samples: [], velocity: 1, lead: 0)
+        #expect(voice.fileName == "S07-closed-hat-..-x.wav")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import MIDIIO
+import Testing
+import TestSupport
+import Transcribe
+
+/// `transcribe --kit DIR`: the folder is written whole or not at all, an existing one only with --force, and a bad
+/// path costs no analysis.
+@Suite struct KitCommandTests {
+    static func song(in folder: TemporaryFolder) throws -> String { try TranscribeCommandTests.writeSong(in: folder) }
+
+    static func contents(_ path: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: path).sorted() }
+
+    @Test func writesOneSamplePerSoundTheInstrumentsAndTheRebuild() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.song(in: folder)
+        let result = try runSoundSort(["transcribe", song, "--kit", folder.path("kit"), "--json", folder.path("song.json")])
+        #expect(result.status == 0, "\(result.standardError)")
+        let files = try Self.contents(folder.path("kit"))
+        let midi = try MIDIFile(path: folder.path("song.mid"))
+        let names = midi.notes.trackNames.filter { !$0.isEmpty }
+        #expect(names.count == 3)
+        #expect(files == (names.map { $0.replacingOccurrences(of: " ", with: "-") + ".wav" } + ["kit.sf2", "kit.sfz", "resynthesis.wav"]).sorted())
+        // Samples and rebuild at the file's rate (44.1 kHz here), mono.
+        for file in files where file.hasSuffix(".wav") {
+            let audio = try AudioFile(path: folder.path("kit/\(file)"))
+            #expect(audio.sampleRate == 44_100 && audio.channelCount == 1, "\(file)")
+        }
+        #expect(try AudioFile(path: folder.path("kit/resynthesis.wav")).declaredFrameCount == AudioFile(path: song).declaredFrameCount)
+        // Every track off the drum channel carries a program of its own channel.
+        for note in midi.notes.notes where note.channel != 9 { #expect(note.program == note.channel) }
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("song.json")))) as? [String: Any]
+        let error = json?["resynthesisError"] as? [String: Any]
+        #expect((error?["perSecondDecibels"] as? [Double])?.count == 4)
+        #expect(result.standardOutput.contains("re-synthesis error"))
+        #expect(try Self.contents(folder.url.path).allSatisfy { !$0.hasPrefix(".") })
+    }
+
+    @Test func withoutKitTheMIDIFileIsTheSameAsBefore() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.song(in: folder)
+        #expect(try runSoundSort(["transcribe", song, "-o", folder.path("plain.mid")]).status == 0)
+        let midi = try MIDIFile(path: folder.path("plain.mid"))
+        // Tonal tracks carry program 0, as before --kit existed.
+        #expect(midi.notes.notes.filter { $0.channel != 9 }.allSatisfy { $0.program == 0 })
+    }
+
+    @Test func anExistingFolderIsRefusedUnlessForced() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.song(in: folder)
+        let kit = folder.path("kit")
+        try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: kit + "/notes.txt"))
+        let refused = try runSoundSort(["transcribe", song, "--kit", kit])
+        #expect(refused.status == 1)
+        #expect(refused.standardError == "soundsort: \(kit): exists; refusing to replace it (--force replaces it)\n")
+        #expect(try Self.contents(kit) == ["notes.txt"])
+        #expect(!FileManager.default.fileExists(atPath: folder.path("song.mid")))
+
+        // A folder that is not a kit is never replaced, even with --force.
+        let notAKit = try runSoundSort(["transcribe", song, "--kit", kit, "--force"])
+        #expect(notAKit.status == 1)
+        #expect(notAKit.standardError == "soundsort: \(kit): is a folder that holds no kit (no kit.sfz or kit.sf2); refusing to replace it even with --force\n")
+        #expect(try Self.contents(kit) == ["notes.txt"])
+
+        // A kit is replaced with --force, whole.
+        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/kit.sfz"))
+        let forced = try runSoundSort(["transcribe", song, "--kit", kit, "--force"])
+        #expect(forced.status == 0, "\(forced.standardError)")
+        #expect(try Self.contents(kit).contains("kit.sf2"))
+        #expect(try !Self.contents(kit).contains("notes.txt"))
+        #expect(try Self.contents(folder.url.path).allSatisfy { !$0.hasPrefix(".") })
+    }
+
+    @Test func badPathsAreOneLineBeforeTheAnalysis() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.song(in: folder)
+        let missing = folder.path("nowhere/kit")
+        let result = try runSoundSort(["transcribe", song, "--kit", missing])
+        #expect(result.status == 1)
+        #expect(result.standardError == "soundsort: \(missing): cannot write: the folder \(folder.path("nowhere")) does not exist\n")
+        #expect(!FileManager.default.fileExists(atPath: folder.path("song.mid")))
+
+        // A folder holding the song would lose it.
+        let holding = try runSoundSort(["transcribe", song, "--kit", folder.url.path, "--force", "-o", "/tmp/\(UUID().uuidString).mid"])
+        #expect(holding.status == 1)
+        #expect(holding.standardError.hasPrefix("soundsort: \(folder.url.path): holds an input file"))
+        #expect(FileManager.default.fileExists(atPath: song))
+
+        // Another output inside the kit folder would be replaced with it: a usage error.
+        let inside = try runSoundSort(["transcribe", song, "--kit", folder.path("kit"), "--json", folder.path("kit/song.json")])
+        #expect(inside.status == 64 || inside.status == 2)
+        #expect(inside.standardError.contains("lies inside the --kit folder"))
+        #expect(try runSoundSort(["transcribe", song, "--kit", ""]).status != 0)
+        #expect(try runSoundSort(["transcribe", song, "--output-dir", folder.path("out"), "--kit", folder.path("k")]).standardError.contains("--kit is for one song"))
+    }
+}
+
+/// `bench --resynthesis`: a column of each case's re-synthesis error, also in the JSON; the gate is unchanged.
+@Suite struct BenchResynthesisTests {
+    @Test func addsTheReSynthesisErrorColumn() throws {
+        let folder = TemporaryFolder()
+        let corpus = try BenchCommandTests.smallCorpus(in: folder, cases: ["semitones"])
+        let json = folder.path("report.json")
+        let result = try runSoundSort(["bench", corpus, "--resynthesis", "--json", json])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("| × real time | re-synthesis error (dB) |"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let error = try #require((report?["cases"] as? [[String: Any]])?.first?["resynthesisDecibels"] as? Double)
+        #expect(error > 0 && error < 20)
+        let plain = try runSoundSort(["bench", corpus])
+        #expect(!plain.standardOutput.contains("re-synthesis"))
+        #expect(try runSoundSort(["bench", corpus, "--resynthesis", "--estimates", folder.url.path]).status != 0)
+    }
+}
