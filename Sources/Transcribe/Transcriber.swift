@@ -69,7 +69,7 @@ public struct Transcriber: Sendable {
         return try analyse(source: source, expectedFrames: samples.count / channelCount, progress: progress).transcription
     }
 
-    /// Transcribes the audio file at `path`, streaming it (twice) in blocks.
+    /// Transcribes the audio file at `path`, streaming it in blocks (once when it fits `ReplayableSource.budgetValues`).
     /// - Parameter keepPicture: also keep a reduced spectrogram for drawing.
     public func analyse(path: String, keepPicture: Bool = false, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
         progress(.decoding, 0)
@@ -106,21 +106,24 @@ public struct Transcriber: Sendable {
     /// - Parameter expectedFrames: about how many frames the source holds (sizes the picture).
     public func analyse(source original: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
                         progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
-        let source = try Self.analysisSource(original)
-        let expectedFrames = Int(Double(expectedFrames) * source.sampleRate / original.sampleRate)
+        let analysed = try Self.analysisSource(original)
+        let expectedFrames = Int(Double(expectedFrames) * analysed.sampleRate / original.sampleRate)
+        // Decoded (and resampled) once when the file fits the budget: the feature pass replays it from memory.
+        let source = ReplayableSource(analysed, expectedValues: expectedFrames * analysed.channelCount)
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
         let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
         progress(.onsets, 0)
-        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture) {
+        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture,
+                                 keepRows: expectedFrames * analysed.channelCount <= ReplayableSource.budgetValues) {
             progress(.onsets, $0)
         }
         guard pass.sampleCount > 0 else {
-            if let file = source as? FileSampleSource { throw .noAudio(path: file.path) }
+            if let file = analysed as? FileSampleSource { throw .noAudio(path: file.path) }
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
         }
         // The source's own length: the resampled one may differ by a fraction of a frame.
-        let duration = (source as? ResampledSource).map { Double($0.inputFrameCount) / original.sampleRate }
+        let duration = (analysed as? ResampledSource).map { Double($0.inputFrameCount) / original.sampleRate }
             ?? Double(pass.sampleCount) / source.sampleRate
         let fastOnsets = try OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         let onsetFrames = (try fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
@@ -136,9 +139,10 @@ public struct Transcriber: Sendable {
                             picture: pass.picture)
         }
         progress(.features, 0)
-        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events) { progress(.features, $0) }
+        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: events) { progress(.features, $0) }
+        for index in events.indices { events[index].level = measured.levels[index] }
         let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration, settings: settings)
-            .filter(events: events, features: measured)
+            .filter(events: events, features: measured.features)
         events = kept
         progress(.clustering, 0)
         let distance = EventDistance(features: features, settings: settings)

@@ -78,26 +78,6 @@ public final class FrameAnalyzer {
     /// One past the last sample frame `index` reads.
     public func endSample(ofFrame index: Int) -> Int { index * hop + fftSize / 2 }
 
-    /// Writes log10(1 + mel magnitude) of frame `index` of a mono signal into `row` and returns the sum of the mel
-    /// magnitudes.
-    /// - Parameters:
-    ///   - samples: a window of the signal whose first element is absolute sample `base`; it must cover the frame's
-    ///     samples that lie within `0..<end`.
-    ///   - leading, trailing: the values standing for samples before the start and from `end` on.
-    ///   - end: the number of samples in the file.
-    ///   - logarithmic: false to leave the mel magnitudes linear in `row`.
-    @discardableResult
-    public func analyse(frame index: Int, samples: UnsafeBufferPointer<Float>, base: Int, leading: Float, trailing: Float, end: Int,
-                        into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2) { edges in
-            edges[0] = leading
-            edges[1] = trailing
-            return analyse(frame: index, window: AudioWindow(mono: samples, base: base, end: end),
-                           leading: UnsafeBufferPointer(rebasing: edges[0..<1]), trailing: UnsafeBufferPointer(rebasing: edges[1..<2]),
-                           into: row, logarithmic: logarithmic)
-        }
-    }
-
     /// Writes log10(1 + mel magnitude) of frame `index` into `row` and returns the sum of the mel magnitudes.
     ///
     /// Channels are combined by power: the magnitude of a bin is √(mean over channels of |X|²), so channels in
@@ -109,6 +89,26 @@ public final class FrameAnalyzer {
     @discardableResult
     public func analyse(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>, trailing: UnsafeBufferPointer<Float>,
                         into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
+        let linearSum = melMagnitudes(frame: index, window: audio, leading: leading, trailing: trailing, into: row)
+        if logarithmic {
+            for b in 0..<bandCount { row[b] = log10(1 + row[b]) }
+        }
+        return linearSum
+    }
+
+    /// Writes log10(1 + mel magnitude) of frame `index` into `row` and the mel magnitudes themselves into `linear`;
+    /// returns the sum of the mel magnitudes.
+    @discardableResult
+    public func analyse(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>, trailing: UnsafeBufferPointer<Float>,
+                        into row: UnsafeMutableBufferPointer<Float>, linear: UnsafeMutableBufferPointer<Float>) -> Float {
+        let linearSum = melMagnitudes(frame: index, window: audio, leading: leading, trailing: trailing, into: linear)
+        for b in 0..<bandCount { row[b] = log10(1 + linear[b]) }
+        return linearSum
+    }
+
+    /// The mel magnitudes (linear) of frame `index` into `row`; returns their sum.
+    private func melMagnitudes(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>,
+                               trailing: UnsafeBufferPointer<Float>, into row: UnsafeMutableBufferPointer<Float>) -> Float {
         let start = firstSample(ofFrame: index)
         let channels = audio.channelCount
         let half = fftSize / 2
@@ -145,10 +145,7 @@ public final class FrameAnalyzer {
         }
         magnitude.withUnsafeBufferPointer { filterbank.apply($0, into: row) }
         var linearSum: Float = 0
-        for b in 0..<bandCount {
-            linearSum += row[b]
-            if logarithmic { row[b] = log10(1 + row[b]) }
-        }
+        for b in 0..<bandCount { linearSum += row[b] }
         return linearSum
     }
 }
