@@ -145,7 +145,8 @@ struct Bench: ParsableCommand {
         print(BenchChanges.meansReport(before: earlier.means, after: later.means), terminator: "")
     }
 
-    /// Transcribes and scores the cases, two at a time (one per core); results in the order of `cases`.
+    /// Transcribes and scores the cases, as many at a time as there are cores (`concurrentPerform`); results in the order
+    /// of `cases`.
     private func runCases(_ cases: [BenchCase], transcriber: Transcriber) throws -> [CaseResult] {
         let collected = Collected(count: cases.count)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("soundsort-bench-\(getpid())")
