@@ -141,7 +141,8 @@ public struct Transcriber: Sendable {
         progress(.features, 0)
         let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: events) { progress(.features, $0) }
         for index in events.indices { events[index].level = measured.levels[index] }
-        let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration, settings: settings)
+        let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration,
+                                                   voicedConfidence: settings.voicedConfidence, pitchTolerance: settings.pitchTolerance)
             .filter(events: events, features: measured.features)
         events = kept
         progress(.clustering, 0)
