@@ -48,6 +48,22 @@ public final class MagnitudeSpectrum {
         let channels = audio.channelCount
         let bins = binCount
         let power = power
+        let scale = magnitudeScale
+        if channels == 1 {
+            // One channel: the power's mean is itself (x / 1 is exact), so the magnitude comes straight from the bins.
+            window.withUnsafeBufferPointer { window in
+                fft.transform(filling: { frame in
+                    audio.windowedFrames(channel: 0, from: start, window: window, into: frame,
+                                         before: before?[0] ?? 0, after: after?[0] ?? 0)
+                }) { spectrum in
+                    for k in 0..<bins {
+                        let re = spectrum[2 * k], im = spectrum[2 * k + 1]
+                        magnitude[k] = (re * re + im * im).squareRoot() * scale
+                    }
+                }
+            }
+            return
+        }
         window.withUnsafeBufferPointer { window in
             for channel in 0..<channels {
                 fft.transform(filling: { frame in
@@ -69,6 +85,6 @@ public final class MagnitudeSpectrum {
             }
         }
         let channelShare = Float(channels)
-        for k in 0..<bins { magnitude[k] = (power[k] / channelShare).squareRoot() * magnitudeScale }
+        for k in 0..<bins { magnitude[k] = (power[k] / channelShare).squareRoot() * scale }
     }
 }
