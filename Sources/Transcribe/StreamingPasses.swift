@@ -85,7 +85,7 @@ extension Transcriber {
         features.reserveCapacity(events.count)
         var levels: [Double] = []
         levels.reserveCapacity(events.count)
-        if let samples = (source as? ReplayableSource)?.allSamples, let rows = onsets.linearRows {
+        if let samples = (source as? HeldSampleSource)?.allSamples, let rows = onsets.linearRows {
             // Everything is in memory: no decoding, no STFT.
             samples.withUnsafeBufferPointer { samples in
                 let audio = AudioWindow(samples: samples, channelCount: source.channelCount, base: 0, end: end)

@@ -108,8 +108,8 @@ public struct Transcriber: Sendable {
                         progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
         let analysed = try Self.analysisSource(original)
         let expectedFrames = Int(Double(expectedFrames) * analysed.sampleRate / original.sampleRate)
-        // Decoded (and resampled) once when the file fits the budget: the feature pass replays it from memory.
-        let source = ReplayableSource(analysed, expectedValues: expectedFrames * analysed.channelCount)
+        // Decoded (and resampled) once when the file fits the budget: the feature pass reads it from memory.
+        let source = analysed is HeldSampleSource ? analysed : ReplayableSource(analysed, expectedValues: expectedFrames * analysed.channelCount)
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
         let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
@@ -165,27 +165,5 @@ public struct Transcriber: Sendable {
         let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays, settings: settings)
             .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
-    }
-}
-
-/// The distance between two events in dB of spectral difference, infinite-like across pitches.
-struct EventDistance: Sendable {
-    /// Stands for "never the same sound", finite so that averages stay ordered.
-    static let apart: Float = 10_000
-    let features: [EventFeatures]
-    let settings: TranscriptionSettings
-
-    func callAsFunction(_ i: Int, _ j: Int) -> Float {
-        let a = features[i], b = features[j]
-        if a.isVoiced(minimumConfidence: settings.voicedConfidence), b.isVoiced(minimumConfidence: settings.voicedConfidence),
-           let pa = a.pitch, let pb = b.pitch, abs(pa.midiPitch - pb.midiPitch) > settings.pitchTolerance {
-            return Self.apart
-        }
-        return timbre(a, b)
-    }
-
-    /// Mean absolute difference of the attack patches over the blocks both events have, in dB.
-    func timbre(_ a: EventFeatures, _ b: EventFeatures) -> Float {
-        a.patch.meanAbsoluteDifference(b.patch) ?? Self.apart
     }
 }

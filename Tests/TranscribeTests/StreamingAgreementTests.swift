@@ -45,7 +45,8 @@ import TestSupport
         let samples = Self.signal()
         let transcriber = try Transcriber()
         let analyzer = try FrameAnalyzer(sampleRate: Self.rate, settings: SpectrogramSettings())
-        // Kept: the replayable source and its rows; streamed: a plain source read again, rows computed anew.
+        // Kept: the replayable source and its rows; streamed: no rows kept, so the source is read again and every
+        // event's rows computed anew.
         let replayable = try ReplayableSource(ArraySampleSource(samples: samples, sampleRate: Self.rate), expectedValues: samples.count)
         let plain = try ArraySampleSource(samples: samples, sampleRate: Self.rate)
         let kept = try transcriber.onsetPass(replayable, analyzer: analyzer, expectedFrames: 400, keepPicture: false, keepRows: true) { _ in }

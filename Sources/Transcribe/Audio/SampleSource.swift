@@ -9,6 +9,13 @@ public protocol SampleSource: AnyObject {
     func read(maxFrames: Int, appendingTo buffer: inout [Float]) throws(TranscribeError) -> Int
 }
 
+/// A source that holds every value it gives in memory (once a first pass has read it through), so that a later
+/// stage may read any stretch of it without a second pass.
+public protocol HeldSampleSource: SampleSource {
+    /// Every value, interleaved; nil when not (or not yet) held.
+    var allSamples: [Float]? { get }
+}
+
 /// An audio file (or a file's bytes in memory) as a sample source: decoded in blocks, reopened for each pass.
 public final class FileSampleSource: SampleSource {
     public let path: String
@@ -56,7 +63,7 @@ public final class FileSampleSource: SampleSource {
 }
 
 /// Samples already in memory as a source.
-public final class ArraySampleSource: SampleSource {
+public final class ArraySampleSource: HeldSampleSource {
     public let sampleRate: Double
     public let channelCount: Int
     private let samples: [Float]
@@ -77,6 +84,8 @@ public final class ArraySampleSource: SampleSource {
         self.channelCount = channelCount
     }
 
+    public var allSamples: [Float]? { samples }
+
     public func rewind() { position = 0 }
 
     public func read(maxFrames: Int, appendingTo buffer: inout [Float]) -> Int {
@@ -92,7 +101,7 @@ public final class ArraySampleSource: SampleSource {
 ///
 /// Past the budget it lets the recording go and rewinds the source it wraps, as if there were no recording: memory
 /// stays bounded on long files, which are decoded once per pass.
-public final class ReplayableSource: SampleSource {
+public final class ReplayableSource: HeldSampleSource {
     /// At most this many values (samples of every channel) are kept: 128 MB of `Float`, 12 minutes of mono or 6 of
     /// stereo audio at 44.1 kHz. An hour-long mix is decoded twice rather than held.
     public static let budgetValues = 32 * 1_048_576
