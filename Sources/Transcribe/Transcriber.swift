@@ -100,9 +100,10 @@ public struct Transcriber: Sendable {
         source.sampleRate == Double(analysisSampleRate) ? source : try ResampledSource(source, outputRate: analysisSampleRate)
     }
 
-    /// Transcribes a sample source in two streaming passes: onsets first (they need the whole file's statistics),
-    /// then each event's features from a short window around its onset. Memory grows with the number of events,
-    /// not with the number of samples.
+    /// Transcribes a sample source in two passes: onsets first, streaming (they need the whole file's statistics),
+    /// then each event's features from a short window around its onset. A source within
+    /// `ReplayableSource.budgetValues` is decoded once and the second pass reads it, and the first pass's mel rows,
+    /// from memory; a longer one is streamed again, so its memory grows with the number of events, not of samples.
     /// - Parameter expectedFrames: about how many frames the source holds (sizes the picture).
     public func analyse(source original: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
                         progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
