@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Eval", "TestSupport"]),
         .testTarget(name: "SoundSortCLITests", dependencies: ["soundsort", "TestSupport", "MIDIIO", "Transcribe"]),
     ]
 )
