@@ -41,14 +41,24 @@ import TestSupport
         }
     }
 
-    @Test func featuresFromKeptRowsAndFromASecondPassAgree() throws {
-        let samples = Self.signal()
+    /// The signal, or for 2 channels the signal left and its echo (half as loud, 0.1 s later) right.
+    static func signal(channels: Int) -> [Float] {
+        let mono = signal()
+        guard channels == 2 else { return mono }
+        let lag = Int(0.1 * rate)
+        return (0..<mono.count).flatMap { [mono[$0], $0 >= lag ? 0.5 * mono[$0 - lag] : 0] }
+    }
+
+    @Test(arguments: [1, 2])
+    func featuresFromKeptRowsAndFromASecondPassAgree(channels: Int) throws {
+        let samples = Self.signal(channels: channels)
         let transcriber = try Transcriber()
         let analyzer = try FrameAnalyzer(sampleRate: Self.rate, settings: SpectrogramSettings())
         // Kept: the replayable source and its rows; streamed: no rows kept, so the source is read again and every
         // event's rows computed anew.
-        let replayable = try ReplayableSource(ArraySampleSource(samples: samples, sampleRate: Self.rate), expectedValues: samples.count)
-        let plain = try ArraySampleSource(samples: samples, sampleRate: Self.rate)
+        let replayable = try ReplayableSource(ArraySampleSource(samples: samples, sampleRate: Self.rate, channelCount: channels),
+                                              expectedValues: samples.count)
+        let plain = try ArraySampleSource(samples: samples, sampleRate: Self.rate, channelCount: channels)
         let kept = try transcriber.onsetPass(replayable, analyzer: analyzer, expectedFrames: 400, keepPicture: false, keepRows: true) { _ in }
         let streamed = try transcriber.onsetPass(plain, analyzer: analyzer, expectedFrames: 400, keepPicture: false, keepRows: false) { _ in }
         #expect(replayable.allSamples == samples)
