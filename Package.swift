@@ -26,13 +26,14 @@ let package = Package(
         systemLibrary("CSMF", pkgConfig: "smf", apt: ["libsmf-dev"]),
         systemLibrary("CCairo", pkgConfig: "cairo", apt: ["libcairo2-dev"]),
 
-        // Value types shared by every stage: no C, no I/O.
+        // Value types shared by every stage, no C; and all-or-nothing output files (`AtomicOutput`, `PendingFiles`:
+        // the project's one place for temporary files and the signal handling that removes them on interrupt).
         .target(name: "SoundSortCore"),
         .target(name: "Transcribe", dependencies: ["SoundSortCore", "CSndFile", "CFFTW"]),
         .target(name: "MIDIIO", dependencies: ["SoundSortCore", "CSMF"]),
         .target(name: "Eval", dependencies: ["SoundSortCore"]),
-        // Drawing lives apart so that Transcribe stays free of it.
-        .target(name: "Render", dependencies: ["SoundSortCore", "CCairo"]),
+        // Drawing lives apart so that Transcribe stays free of it; it reads Eval's matches to mark a picture.
+        .target(name: "Render", dependencies: ["SoundSortCore", "Eval", "CCairo"]),
         // Samples per sound, SFZ and SoundFont writers, re-synthesis: apart from MIDI and drawing.
         .target(name: "Kit", dependencies: ["SoundSortCore", "Transcribe"]),
         .executableTarget(
@@ -48,7 +49,7 @@ let package = Package(
         .testTarget(name: "TranscribeTests", dependencies: ["Transcribe", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MIDIIOTests", dependencies: ["MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvalTests", dependencies: ["Eval", "MIDIIO", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RenderTests", dependencies: ["Render", "TestSupport"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Eval", "TestSupport"]),
         .testTarget(name: "KitTests", dependencies: ["Kit", "Transcribe", "TestSupport"]),
         .testTarget(name: "SoundSortCLITests", dependencies: ["soundsort", "TestSupport", "MIDIIO", "Transcribe"]),
     ]

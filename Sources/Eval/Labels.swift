@@ -56,7 +56,4 @@ public struct SoundLabel: Sendable, Hashable, Comparable, Codable, CustomStringC
 }
 
 /// Scientific pitch name of a MIDI note number (60 = C4).
-public func noteName(_ midiNote: Int) -> String {
-    let names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-    return names[((midiNote % 12) + 12) % 12] + "\(midiNote / 12 - 1)"
-}
+public func noteName(_ midiNote: Int) -> String { MIDINote.name(midiNote) }

@@ -67,7 +67,7 @@ public struct MIDISong: Sendable, Equatable {
     /// The General MIDI percussion channel (channel 10).
     public static let drumChannel = 9
     /// Tempo written when none was detected.
-    public static let defaultBeatsPerMinute = 120.0
+    public static let defaultBeatsPerMinute = TempoMap.defaultBeatsPerMinute
 
     /// How percussive sounds are laid out on channels.
     public enum DrumLayout: Sendable {

@@ -39,7 +39,10 @@ public struct TempoMap: Sendable, Codable, Equatable {
     }
 
     /// The tempo at the start, in beats per minute.
-    public var firstBeatsPerMinute: Double { segments.first?.beatsPerMinute ?? 120 }
+    /// The tempo MIDI assumes when a file names none, in beats per minute.
+    public static let defaultBeatsPerMinute = 120.0
+
+    public var firstBeatsPerMinute: Double { segments.first?.beatsPerMinute ?? Self.defaultBeatsPerMinute }
 
     /// The segment in force at `seconds`.
     private func segment(at seconds: Double) -> Segment {

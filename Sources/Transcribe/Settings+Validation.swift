@@ -82,7 +82,7 @@ extension EventSettings {
     public func validate() throws(TranscribeError) {
         try SettingCheck.check("events.decayBelowPeak", decayBelowPeak, 1...200, " dB")
         try SettingCheck.check("events.longestEvent", longestEvent, 0.01...600, " s")
-        try SettingCheck.check("events.attackDuration", attackDuration, 0.001...1, " s")
+        try SettingCheck.check("events.levelDuration", levelDuration, 0.001...1, " s")
     }
 }
 

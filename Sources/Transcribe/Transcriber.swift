@@ -72,7 +72,7 @@ public struct Transcriber: Sendable {
         return try analyse(source: source, expectedFrames: samples.count / channelCount, progress: progress).transcription
     }
 
-    /// Transcribes the audio file at `path`, streaming it (twice) in blocks.
+    /// Transcribes the audio file at `path`, streaming it in blocks (once when it fits `ReplayableSource.budgetValues`).
     /// - Parameter keepPicture: also keep a reduced spectrogram for drawing.
     public func analyse(path: String, keepPicture: Bool = false, progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
         progress(.decoding, 0)
@@ -103,27 +103,31 @@ public struct Transcriber: Sendable {
         source.sampleRate == Double(analysisSampleRate) ? source : try ResampledSource(source, outputRate: analysisSampleRate)
     }
 
-    /// Transcribes a sample source in two streaming passes: onsets first (they need the whole file's statistics),
-    /// then each event's features from a short window around its onset. Memory grows with the number of events,
-    /// not with the number of samples.
+    /// Transcribes a sample source in two passes: onsets first, streaming (they need the whole file's statistics),
+    /// then each event's features from a short window around its onset. A source within
+    /// `ReplayableSource.budgetValues` is decoded once and the second pass reads it, and the first pass's mel rows,
+    /// from memory; a longer one is streamed again, so its memory grows with the number of events, not of samples.
     /// - Parameter expectedFrames: about how many frames the source holds (sizes the picture).
     public func analyse(source original: SampleSource, expectedFrames: Int, keepPicture: Bool = false,
                         progress: TranscriptionProgress = { _, _ in }) throws(TranscribeError) -> Analysis {
-        let source = try Self.analysisSource(original)
-        let expectedFrames = Int(Double(expectedFrames) * source.sampleRate / original.sampleRate)
+        let analysed = try Self.analysisSource(original)
+        let expectedFrames = Int(Double(expectedFrames) * analysed.sampleRate / original.sampleRate)
+        // Decoded (and resampled) once when the file fits the budget: the feature pass reads it from memory.
+        let source = analysed is HeldSampleSource ? analysed : ReplayableSource(analysed, expectedValues: expectedFrames * analysed.channelCount)
         var spectrogramSettings = settings.spectrogram
         spectrogramSettings.highestFrequency = min(spectrogramSettings.highestFrequency, source.sampleRate / 2)
         let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: spectrogramSettings)
         progress(.onsets, 0)
-        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture) {
+        let pass = try onsetPass(source, analyzer: analyzer, expectedFrames: expectedFrames / analyzer.hop + 1, keepPicture: keepPicture,
+                                 keepRows: expectedFrames * analysed.channelCount <= ReplayableSource.budgetValues) {
             progress(.onsets, $0)
         }
         guard pass.sampleCount > 0 else {
-            if let file = source as? FileSampleSource { throw .noAudio(path: file.path) }
+            if let file = analysed as? FileSampleSource { throw .noAudio(path: file.path) }
             throw .invalidParameter(name: "samples", value: "none", allowed: "at least one")
         }
         // The source's own length: the resampled one may differ by a fraction of a frame.
-        let duration = (source as? ResampledSource).map { Double($0.inputFrameCount) / original.sampleRate }
+        let duration = (analysed as? ResampledSource).map { Double($0.inputFrameCount) / original.sampleRate }
             ?? Double(pass.sampleCount) / source.sampleRate
         let fastOnsets = try OnsetDetector.pickPeaks(pass.onsetFunction, frameDuration: analyzer.frameDuration, settings: settings.onsets)
         let onsetFrames = (try fastOnsets + settings.swells.onsets(frameMagnitude: pass.frameMagnitude, fastOnsets: fastOnsets,
@@ -139,9 +143,11 @@ public struct Transcriber: Sendable {
                             picture: pass.picture)
         }
         progress(.features, 0)
-        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: &events) { progress(.features, $0) }
-        let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration, settings: settings)
-            .filter(events: events, features: measured)
+        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: events) { progress(.features, $0) }
+        for index in events.indices { events[index].level = measured.levels[index] }
+        let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration,
+                                                   voicedConfidence: settings.voicedConfidence, pitchTolerance: settings.pitchTolerance)
+            .filter(events: events, features: measured.features)
         events = kept
         progress(.clustering, 0)
         let distance = EventDistance(features: features, settings: settings)
@@ -165,27 +171,5 @@ public struct Transcriber: Sendable {
                                          envelope: envelope, settings: settings)
             .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
-    }
-}
-
-/// The distance between two events in dB of spectral difference, infinite-like across pitches.
-struct EventDistance: Sendable {
-    /// Stands for "never the same sound", finite so that averages stay ordered.
-    static let apart: Float = 10_000
-    let features: [EventFeatures]
-    let settings: TranscriptionSettings
-
-    func callAsFunction(_ i: Int, _ j: Int) -> Float {
-        let a = features[i], b = features[j]
-        if a.isVoiced(minimumConfidence: settings.voicedConfidence), b.isVoiced(minimumConfidence: settings.voicedConfidence),
-           let pa = a.pitch, let pb = b.pitch, abs(pa.midiPitch - pb.midiPitch) > settings.pitchTolerance {
-            return Self.apart
-        }
-        return timbre(a, b)
-    }
-
-    /// Mean absolute difference of the attack patches over the blocks both events have, in dB.
-    func timbre(_ a: EventFeatures, _ b: EventFeatures) -> Float {
-        a.patch.meanAbsoluteDifference(b.patch) ?? Self.apart
     }
 }

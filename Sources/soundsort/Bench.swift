@@ -176,8 +176,8 @@ struct Bench: ParsableCommand {
         print(BenchChanges.meansReport(before: earlier.means, after: later.means), terminator: "")
     }
 
-    /// Transcribes and scores the cases, two at a time (one per core), largest audio file first so that a long song
-    /// does not run alone at the end; results in the order of `cases`.
+    /// Transcribes and scores the cases, as many at a time as there are cores (`concurrentPerform`), largest audio file
+    /// first so that a long song does not run alone at the end; results in the order of `cases`.
     private func runCases(_ cases: [BenchCase], transcriber: Transcriber) throws -> [CaseResult] {
         let collected = Collected(count: cases.count)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("soundsort-bench-\(getpid())")

@@ -68,69 +68,12 @@ struct Grid: ParsableCommand {
         let format = GridRenderer.format(of: output)!  // Checked in validate().
         try checkOutput(PlannedOutput(path: output, kind: .picture(format)), inputs: [midi] + (reference.map { [$0] } ?? []), force: force)
         let file = try MIDIFile(path: midi)
-        let notes = file.notes.notes
-        let labels = notes.map(label.label(of:))
-        let rowLabels = Array(Set(labels)).sorted()
-        let rowIndex = Dictionary(uniqueKeysWithValues: rowLabels.enumerated().map { ($1, $0) })
-        var rows = rowLabels.map { rowLabel -> GridPicture.Row in
-            let name = label == .track ? file.notes.trackNames[rowLabel.track ?? 0] : ""
-            let members = notes.indices.filter { labels[$0] == rowLabel }.map { notes[$0] }
-            return GridPicture.Row(label: name.isEmpty ? rowLabel.description : name, blocks: [],
-                                   family: Self.family(of: members, trackName: name), pitch: Self.commonPitch(members))
-        }
-        var marks = [GridPicture.Mark](repeating: .plain, count: notes.count)
-        var duration = file.duration
-        if let reference {
-            let referenceFile = try MIDIFile(path: reference)
-            duration = max(duration, referenceFile.duration)
-            let scores = Eval.score(estimate: file.notes, reference: referenceFile.notes,
-                                    options: ScoreOptions(window: window, referenceLabel: refLabel, estimateLabel: label))
-            let matchedEstimates = Set(scores.pairs.map(\.estimate))
-            marks = notes.indices.map { matchedEstimates.contains($0) ? .matched : .falseAlarm }
-            // A missed reference note goes on the row most of its sound went to; a sound nothing matched gets a row.
-            let target = Dictionary(uniqueKeysWithValues: scores.referenceBreakdown.compactMap { sound in
-                sound.foundIn.first.map { (sound.label, $0.label) }
-            })
-            let matchedReferences = Set(scores.pairs.map(\.reference))
-            var missedRows: [SoundLabel: Int] = [:]
-            for (index, note) in referenceFile.notes.notes.enumerated() where !matchedReferences.contains(index) {
-                let soundLabel = refLabel.label(of: note)
-                let row: Int
-                if let rowLabel = target[soundLabel], let existing = rowIndex[rowLabel] {
-                    row = existing
-                } else if let existing = missedRows[soundLabel] {
-                    row = existing
-                } else {
-                    let members = referenceFile.notes.notes.filter { refLabel.label(of: $0) == soundLabel }
-                    rows.append(GridPicture.Row(label: "missed: \(soundLabel)", blocks: [],
-                                                family: Self.family(of: members, trackName: ""), pitch: Self.commonPitch(members)))
-                    row = rows.count - 1
-                    missedRows[soundLabel] = row
-                }
-                rows[row].blocks.append(.init(start: note.onset, end: note.offset, mark: .missed))
-            }
-        }
-        for (index, note) in notes.enumerated() {
-            rows[rowIndex[labels[index]]!].blocks.append(.init(start: note.onset, end: note.offset, mark: marks[index]))
-        }
-        var drawing = GridPicture(rows: rows, duration: duration, barLines: file.barLines,
-                                  title: URL(fileURLWithPath: midi).lastPathComponent)
+        let referenceFile = try reference.map { try MIDIFile(path: $0) }
+        var drawing = GridPicture(notes: file.notes, label: label, duration: max(file.duration, referenceFile?.duration ?? 0),
+                                  barLines: file.barLines, title: URL(fileURLWithPath: midi).lastPathComponent,
+                                  reference: referenceFile.map { ($0.notes, ScoreOptions(window: window, referenceLabel: refLabel, estimateLabel: label)) })
         picture.apply(to: &drawing)
         try writeOutputs([PendingOutput(path: output) { [drawing] temporary in try GridRenderer.render(drawing, to: temporary, format: format) }])
-        print("\(rows.count) rows → \(output)")
-    }
-
-    /// A row's family (rows of one family share a hue): its kit piece on the drum channel; a SoundSort tonal track
-    /// (`S04 tonal A3`, all on program 0) a family of its own; else its program.
-    static func family(of notes: [Note], trackName: String) -> String {
-        guard let first = notes.first else { return "" }
-        if first.isDrum { return (DrumClass(generalMIDINote: commonPitch(notes) ?? first.pitch) ?? .other).rawValue }
-        if trackName.split(separator: " ").dropFirst().first == "tonal" { return trackName }
-        return "program \(first.program)"
-    }
-
-    /// The pitch most of the notes have (the lowest of equals).
-    static func commonPitch(_ notes: [Note]) -> Int? {
-        Dictionary(grouping: notes, by: \.pitch).max { ($0.value.count, -$0.key) < ($1.value.count, -$1.key) }?.key
+        print("\(drawing.rows.count) rows → \(output)")
     }
 }

@@ -72,8 +72,8 @@ struct AudioSummary {
     var rms: Float { (channelRMS.reduce(0) { $0 + $1 * $1 } / Float(max(1, channelRMS.count))).squareRoot() }
 }
 
-/// Frames `info` reads at a time.
-private let infoBlockFrames = 65_536
+/// Frames `info` reads at a time: those the analysis decodes at a time.
+private let infoBlockFrames = FrameStream.blockFrames
 
 func readAudio(_ path: String) throws -> AudioSummary {
     let audio = try AudioFile(path: path)

@@ -38,40 +38,16 @@ struct Speed: ParsableCommand {
             var block: [Float] = []
             while true {
                 block.removeAll(keepingCapacity: true)
-                let read = try source.read(maxFrames: 65_536, appendingTo: &block)
+                let read = try source.read(maxFrames: FrameStream.blockFrames, appendingTo: &block)
                 if read == 0 { break }
                 samples += read
             }
         }
-        // Decode and one STFT pass (log-mel, at the analysis rate, as the transcription computes it).
+        // Decode and one STFT pass (log-mel, at the analysis rate, through the loop the transcription streams with).
         let decodeAndSTFT = try clock.measure {
             let source = try Transcriber.analysisSource(FileSampleSource(path: file))
             let analyzer = try FrameAnalyzer(sampleRate: source.sampleRate, settings: SpectrogramSettings())
-            let channels = source.channelCount
-            let silence = [Float](repeating: 0, count: channels)
-            var window: [Float] = []
-            var row = [Float](repeating: 0, count: analyzer.bandCount)
-            var base = 0, total = 0, frame = 0
-            var finished = false
-            while !finished {
-                let read = try source.read(maxFrames: 65_536, appendingTo: &window)
-                total += read
-                finished = read == 0
-                window.withUnsafeBufferPointer { input in
-                    row.withUnsafeMutableBufferPointer { row in
-                        silence.withUnsafeBufferPointer { silence in
-                            let audio = AudioWindow(samples: input, channelCount: channels, base: base, end: finished ? total : Int.max)
-                            while finished ? frame <= total / analyzer.hop : analyzer.endSample(ofFrame: frame) <= total {
-                                analyzer.analyse(frame: frame, window: audio, leading: silence, trailing: silence, into: row)
-                                frame += 1
-                            }
-                        }
-                    }
-                }
-                let keep = min(max(base, analyzer.firstSample(ofFrame: frame)), base + window.count / channels)
-                window.removeFirst((keep - base) * channels)
-                base = keep
-            }
+            try FrameStream(analyzer: analyzer).run(source) { _, _, _, _ in }
         }
         // The whole job, MIDI file included.
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("soundsort-speed-\(getpid()).mid").path

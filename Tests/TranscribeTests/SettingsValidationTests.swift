@@ -40,7 +40,7 @@ import TestSupport
         Setting(name: "swells.fastOnsetMargin", set: { $0.swells.fastOnsetMargin = $1 }, lowest: 0, highest: 10),
         Setting(name: "events.decayBelowPeak", set: { $0.events.decayBelowPeak = $1 }, lowest: 1, highest: 200),
         Setting(name: "events.longestEvent", set: { $0.events.longestEvent = $1 }, lowest: 0.01, highest: 600),
-        Setting(name: "events.attackDuration", set: { $0.events.attackDuration = $1 }, lowest: 0.001, highest: 1),
+        Setting(name: "events.levelDuration", set: { $0.events.levelDuration = $1 }, lowest: 0.001, highest: 1),
         Setting(name: "features.attackDuration", set: { $0.features.attackDuration = $1 }, lowest: 0.03, highest: 1, related: "features.blockDuration"),
         Setting(name: "features.blockDuration", set: { $0.features.blockDuration = $1 }, lowest: 0.005, highest: 0.15, related: "features.attackDuration"),
         Setting(name: "features.dynamicRange", set: { $0.features.dynamicRange = $1 }, lowest: 1, highest: 200),
@@ -144,8 +144,8 @@ import TestSupport
             try FeatureExtractor(sampleRate: 44_100, frameDuration: 0.01, bandCount: 128, settings: features)
         }
         var events = EventSettings()
-        events.attackDuration = 0
-        #expect(throws: TranscribeError.invalidParameter(name: "events.attackDuration", value: "0.0 s", allowed: "0.001…1.0 s")) {
+        events.levelDuration = 0
+        #expect(throws: TranscribeError.invalidParameter(name: "events.levelDuration", value: "0.0 s", allowed: "0.001…1.0 s")) {
             try FeatureExtractor(sampleRate: 44_100, frameDuration: 0.01, bandCount: 128, events: events)
         }
     }

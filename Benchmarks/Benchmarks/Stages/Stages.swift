@@ -32,25 +32,18 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             let source = try FileSampleSource(path: corpusSong)
             var block: [Float] = []
-            while try source.read(maxFrames: 65_536, appendingTo: &block) > 0 { block.removeAll(keepingCapacity: true) }
+            while try source.read(maxFrames: FrameStream.blockFrames, appendingTo: &block) > 0 { block.removeAll(keepingCapacity: true) }
         }
     }
 
     // The per-frame loop: one FFT, mel bands and a flux value per frame; mallocs should not grow with frames.
     Benchmark("STFT + flux (10 s, 1001 frames)") { benchmark in
-        let analyzer = try FrameAnalyzer(sampleRate: 44_100, settings: SpectrogramSettings())
-        var row = [Float](repeating: 0, count: analyzer.bandCount)
-        var flux = try FluxTracker(bandCount: analyzer.bandCount, frameDuration: analyzer.frameDuration, settings: OnsetSettings())
+        let stream = FrameStream(analyzer: try FrameAnalyzer(sampleRate: 44_100, settings: SpectrogramSettings()))
+        var flux = try FluxTracker(bandCount: stream.analyzer.bandCount, frameDuration: stream.analyzer.frameDuration, settings: OnsetSettings())
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            synthesized.withUnsafeBufferPointer { samples in
-                row.withUnsafeMutableBufferPointer { row in
-                    for frame in 0...(samples.count / analyzer.hop) {
-                        analyzer.analyse(frame: frame, samples: samples, base: 0, leading: 0, trailing: 0, end: samples.count, into: row)
-                        blackHole(flux.push(UnsafeBufferPointer(row)))
-                    }
-                }
-            }
+            // The loop every caller streams with; its buffers are allocated once a run, never per frame.
+            try stream.run(ArraySampleSource(samples: synthesized, sampleRate: 44_100)) { _, row, _, _ in blackHole(flux.push(row)) }
         }
     }
 

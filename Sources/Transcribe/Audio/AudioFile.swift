@@ -20,6 +20,8 @@ public final class AudioFile {
     private let handle: OpaquePointer
     /// The bytes an in-memory file reads from, kept alive as long as the handle.
     private let memory: MemoryFile?
+    /// Whether reads go through libmpg123, which prints its warnings to standard error (see `QuietStandardError`).
+    private let printsWarnings: Bool
     private var interleaved: [Float] = []
     /// Last finite sample of each channel, standing in for samples that are not finite.
     private var lastFinite: [Float] = []
@@ -68,6 +70,7 @@ public final class AudioFile {
         declaredFrameCount = Int64(info.frames)
         containerName = Self.formatName(handle, format: info.format & Int32(SF_FORMAT_TYPEMASK))
         encodingName = Self.formatName(handle, format: info.format & Int32(SF_FORMAT_SUBMASK))
+        printsWarnings = info.format & Int32(SF_FORMAT_TYPEMASK) == Int32(SF_FORMAT_MPEG)
         do {
             try Self.checkFormat(sampleRate: sampleRate, channelCount: channelCount)
         } catch {
@@ -109,7 +112,9 @@ public final class AudioFile {
         var got: sf_count_t = 0
         frames.append(contentsOf: repeatElement(0, count: maxFrames * channels))
         frames.withUnsafeMutableBufferPointer { buffer in
-            got = QuietStandardError.run { sf_readf_float(handle, buffer.baseAddress! + start, sf_count_t(maxFrames)) }
+            let destination = buffer.baseAddress! + start
+            got = printsWarnings ? QuietStandardError.run { sf_readf_float(handle, destination, sf_count_t(maxFrames)) }
+                : sf_readf_float(handle, destination, sf_count_t(maxFrames))
         }
         let read = max(0, Int(got))
         frames.removeLast((maxFrames - read) * channels)
@@ -121,6 +126,15 @@ public final class AudioFile {
         var nonFinite = 0
         frames.withUnsafeMutableBufferPointer { samples in
             lastFinite.withUnsafeMutableBufferPointer { last in
+                // Almost every block is all finite: one branch-free pass (NaN and infinities have every exponent bit
+                // set) tells, and then the last frame is each channel's last finite sample.
+                let exponentBits: UInt32 = 0x7F80_0000
+                var nonFiniteSeen: UInt32 = 0
+                for i in start..<(start + read * channels) { nonFiniteSeen |= samples[i].bitPattern & exponentBits == exponentBits ? 1 : 0 }
+                if nonFiniteSeen == 0 {
+                    for channel in 0..<channels { last[channel] = samples[start + (read - 1) * channels + channel] }
+                    return
+                }
                 for frame in 0..<read {
                     let base = start + frame * channels
                     for channel in 0..<channels {
@@ -167,7 +181,7 @@ public final class AudioFile {
 
     /// Reads the whole file, mixed down to mono.
     /// - Throws: `.noAudio` when not a single frame could be read.
-    public func readAllMono(blockFrames: Int = 65_536) throws(TranscribeError) -> [Float] {
+    public func readAllMono(blockFrames: Int = FrameStream.blockFrames) throws(TranscribeError) -> [Float] {
         var mono: [Float] = []
         // The header may lie (a truncated download claiming hours): reserve for at most a minute up front.
         mono.reserveCapacity(Int(min(declaredFrameCount, Int64(sampleRate * 60))))

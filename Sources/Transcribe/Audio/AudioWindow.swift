@@ -41,7 +41,11 @@ public struct AudioWindow {
     func windowedFrames(channel: Int, from start: Int, window: UnsafeBufferPointer<Float>,
                         into output: UnsafeMutableBufferPointer<Float>, before: Float = 0, after: Float = 0) {
         let size = window.count
-        if start >= 0 && start + size <= end {
+        if start >= 0 && start + size <= end && channelCount == 1 {
+            // Contiguous: a loop the compiler vectorises.
+            let first = start - base
+            for i in 0..<size { output[i] = samples[first + i] * window[i] }
+        } else if start >= 0 && start + size <= end {
             var position = (start - base) * channelCount + channel
             for i in 0..<size {
                 output[i] = samples[position] * window[i]

@@ -2,6 +2,9 @@ import Foundation
 
 /// Decoders inside libsndfile (libmpg123) print warnings straight to standard error; SoundSort's messages are its
 /// own. While any thread is inside such a call, file descriptor 2 points at /dev/null.
+///
+/// This is process-wide: whatever another thread writes to standard error meanwhile is lost too. So it is used only
+/// around the calls that may print: opening a file (the format is not known yet) and reading an MPEG file.
 enum QuietStandardError {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var depth = 0

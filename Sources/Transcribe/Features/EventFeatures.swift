@@ -143,7 +143,7 @@ public final class FeatureExtractor {
         leadFrames = max(1, Int((settings.backgroundLead / frameDuration).rounded()))
         framesPerBlock = max(1, Int((settings.blockDuration / frameDuration).rounded()))
         blockCount = max(1, Int((settings.attackDuration / settings.blockDuration).rounded()))
-        attackSamples = max(1, Int(events.attackDuration * sampleRate))
+        attackSamples = max(1, Int(events.levelDuration * sampleRate))
         pitch = try OnsetPitchEstimator(sampleRate: sampleRate)
     }
 

@@ -47,15 +47,11 @@ public final class OnsetPitchEstimator {
     /// Windows that resolve a harmonic or two at least, and no longer than a long note.
     public static let windowDurations: ClosedRange<Double> = 0.01...1
 
-    let fft: RealFFT
-    let window: [Float]
+    let spectra: MagnitudeSpectrum
     var post: [Float]
     var pre: [Float]
     var increase: [Float]
-    var frame: [Float]
     let binHz: Double
-    /// Spectra are multiplied by this (see `referenceWindowLength`).
-    let magnitudeScale: Float
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
     let candidates: [Double]
@@ -71,14 +67,11 @@ public final class OnsetPitchEstimator {
         try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
         try SettingCheck.check("windowSeconds", windowSeconds, Self.windowDurations, " s")
         let size = RealFFT.fastSize(atLeast: max(Self.shortestWindow, Int((windowSeconds * sampleRate).rounded())))
-        fft = try RealFFT(size: size)
-        magnitudeScale = Float(Self.referenceWindowLength) / Float(size)
+        spectra = try MagnitudeSpectrum(size: size, referenceWindowLength: Self.referenceWindowLength)
         self.sampleRate = sampleRate
-        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
         post = [Float](repeating: 0, count: size / 2 + 1)
         pre = post
         increase = post
-        frame = [Float](repeating: 0, count: size)
         binHz = sampleRate / Double(size)
         var candidates: [Double] = [], tapStart = [0], tapBin: [Int32] = [], tapWeight: [Float] = [], harmonicEnd: [Int32] = []
         let binHz = sampleRate / Double(size), binCount = size / 2 + 1
@@ -111,7 +104,7 @@ public final class OnsetPitchEstimator {
 
     /// Samples (absolute) an estimate at `onset` reads.
     public func samples(around onset: Int) -> Range<Int> {
-        (onset - fft.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples + fft.size)
+        (onset - spectra.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples + spectra.size)
     }
 
     /// Estimates the pitch of the sound starting at absolute sample `onset`.
@@ -169,7 +162,7 @@ public final class OnsetPitchEstimator {
 
     /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
     func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
-        let size = fft.size
+        let size = spectra.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
         guard postStart + size / 2 < audio.end else { return false }
         magnitude(audio, start: postStart, into: &post)
@@ -293,25 +286,6 @@ public final class OnsetPitchEstimator {
     /// Hann-windowed magnitude spectrum of `size` frames from absolute frame `start` (zeros outside the file), the
     /// channels combined by power (√ of the mean over channels of |X|²), so that no phase relation cancels a sound.
     func magnitude(_ audio: AudioWindow, start: Int, into spectrum: inout [Float]) {
-        let channels = audio.channelCount
-        for channel in 0..<channels {
-            window.withUnsafeBufferPointer { window in
-                frame.withUnsafeMutableBufferPointer { frame in
-                    audio.windowedFrames(channel: channel, from: start, window: window, into: frame)
-                }
-            }
-            frame.withUnsafeBufferPointer { input in
-                spectrum.withUnsafeMutableBufferPointer { output in
-                    fft.transform(input) { bins in
-                        for k in 0..<output.count {
-                            let re = bins[2 * k], im = bins[2 * k + 1]
-                            output[k] = channel == 0 ? re * re + im * im : output[k] + (re * re + im * im)
-                        }
-                    }
-                }
-            }
-        }
-        let channelShare = Float(channels)
-        for k in spectrum.indices { spectrum[k] = (spectrum[k] / channelShare).squareRoot() * magnitudeScale }
+        spectrum.withUnsafeMutableBufferPointer { spectra.compute(audio, start: start, into: $0) }
     }
 }

@@ -16,7 +16,7 @@ extension OnsetPitchEstimator {
     static let deepestFall = -60.0
 
     /// Samples (absolute) `persistence(_:onset:of:)` reads beyond `samples(around:)`.
-    var glideLagSamples: Int { Int(Self.glideWindowLag * Double(fft.size)) }
+    var glideLagSamples: Int { Int(Self.glideWindowLag * Double(spectra.size)) }
 
     /// How each pitch (Hz) that starts at absolute sample `onset` goes on a little later: how far it moved, in
     /// semitones (0 when too little is left to tell), and how far its peak fell, in dB. The strongest of its first
@@ -35,7 +35,7 @@ extension OnsetPitchEstimator {
             return first
         }
         let laterStart = onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples
-        guard laterStart + fft.size / 2 < audio.end else { return pitches.map { _ in nil } }
+        guard laterStart + spectra.size / 2 < audio.end else { return pitches.map { _ in nil } }
         magnitude(audio, start: laterStart, into: &post)
         for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
         return firsts.map { first in

@@ -28,6 +28,10 @@ public struct OnsetSettings: Sendable, Equatable {
 
 /// Finds onsets: SuperFlux-style spectral flux, then adaptive peak picking.
 public enum OnsetDetector {
+    /// The file's loudest flux, which `OnsetSettings.threshold` is a fraction of: this quantile of the onset function
+    /// (a few stray frames louder than the music do not count).
+    public static let loudestFluxQuantile = 0.999
+
     /// The onset detection function: for each frame, the half-wave rectified increase of every band over the
     /// maximum-filtered band `lag` earlier, summed over bands.
     public static func superFlux(_ spectrogram: Spectrogram, settings: OnsetSettings = OnsetSettings()) throws(TranscribeError) -> [Float] {
@@ -51,7 +55,7 @@ public enum OnsetDetector {
         let preMax = frames(settings.preMaximum), postMax = frames(settings.postMaximum)
         let preAvg = frames(settings.preAverage), postAvg = frames(settings.postAverage)
         let gap = frames(settings.minimumGap)
-        let scale = percentile(function, 0.999)
+        let scale = percentile(function, Self.loudestFluxQuantile)
         guard scale > 0 else { return [] }
         let delta = max(Float(settings.threshold) * scale, settings.minimumFlux)
         // Prefix sums give each local mean in O(1).

@@ -14,6 +14,9 @@ public struct SwellDetector: Sendable, Equatable {
     /// A fast onset this close (seconds) to the start already marks the sound.
     public var fastOnsetMargin = 0.3
 
+    /// The file's loud level, which silence is measured from: this quantile of the frames' summed mel magnitudes.
+    public static let loudQuantile = 0.99
+
     public init() {}
 
     /// Onset frames of swells.
@@ -26,7 +29,7 @@ public struct SwellDetector: Sendable, Equatable {
         try SettingCheck.checkFrameDuration(frameDuration)
         try validate()
         guard !frameMagnitude.isEmpty else { return [] }
-        let loud = Double(percentile(frameMagnitude, 0.99))
+        let loud = Double(percentile(frameMagnitude, Self.loudQuantile))
         guard loud > 0 else { return [] }
         let silence = Float(loud * pow(10, -silenceBelowLoud / 20))
         let start = silence * Float(pow(10, startAboveSilence / 20)), risen = silence * Float(pow(10, riseAboveSilence / 20))

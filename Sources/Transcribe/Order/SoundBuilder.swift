@@ -31,7 +31,7 @@ struct SoundBuilder {
             var name = String(format: "S%02d ", position)
             var drumClass: DrumClass?
             if summary.kind == .tonal, let hz = summary.pitchHz {
-                midiNote = min(127, max(0, Int((69 + 12 * log2(hz / 440)).rounded())))
+                midiNote = MIDINote.nearest(frequency: hz)
                 name += "tonal " + Self.noteName(midiNote)
             } else {
                 let drum = drums[cluster]!
@@ -157,8 +157,5 @@ struct SoundBuilder {
     /// The mean attack patch (in dB) of a sound's events.
     private func template(_ cluster: [Int]) -> AttackPatch { AttackPatch.mean(of: cluster.map { features[$0].patch }) }
 
-    static func noteName(_ midiNote: Int) -> String {
-        let names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-        return names[midiNote % 12] + "\(midiNote / 12 - 1)"
-    }
+    static func noteName(_ midiNote: Int) -> String { MIDINote.name(midiNote) }
 }

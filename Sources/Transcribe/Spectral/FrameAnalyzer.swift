@@ -16,14 +16,9 @@ public final class FrameAnalyzer {
 
     /// First FFT bin of each octave band of `BandEnvelope`, and one past the last bin of the last.
     private let octaveBandStarts: [Int]
-    private let fft: RealFFT
-    private let window: [Float]
-    private var frame: [Float]
-    private var magnitude: [Float]
-    /// Each bin's power summed over the channels.
-    private var power: [Float]
-    /// Magnitudes are multiplied by this (see `referenceWindowLength`).
-    private let magnitudeScale: Float
+    private let spectrum: MagnitudeSpectrum
+    /// The magnitude spectrum of the frame last analysed.
+    private let magnitude: UnsafeMutableBufferPointer<Float>
 
     /// Magnitudes are scaled to those of a window of this many samples (46 ms at 44.1 kHz, where the thresholds were
     /// set): a windowed spectrum's magnitude grows with the window's length in samples, and the log-mel values, the
@@ -45,31 +40,28 @@ public final class FrameAnalyzer {
         let windowLength = Int((settings.windowDuration * sampleRate).rounded())
         let size = RealFFT.fastSize(atLeast: max(Self.shortestWindow, windowLength))
         fftSize = size
-        magnitudeScale = Float(Self.referenceWindowLength) / Float(size)
         hop = max(1, Int((settings.hopDuration * sampleRate).rounded()))
-        fft = try RealFFT(size: size)
+        spectrum = try MagnitudeSpectrum(size: size, referenceWindowLength: Self.referenceWindowLength)
         filterbank = try MelFilterbank(bandCount: settings.melBandCount, fftSize: size, sampleRate: sampleRate,
                                        lowestFrequency: settings.lowestFrequency,
                                        highestFrequency: min(settings.highestFrequency, sampleRate / 2))
         bandCount = settings.melBandCount
         self.sampleRate = sampleRate
-        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
-        frame = [Float](repeating: 0, count: size)
-        magnitude = [Float](repeating: 0, count: size / 2 + 1)
-        power = magnitude
+        magnitude = .allocate(capacity: size / 2 + 1)
+        magnitude.initialize(repeating: 0)
         let binWidth = sampleRate / Double(size)
         octaveBandStarts = [0] + BandEnvelope.upperEdges.map { min(size / 2 + 1, Int(($0 / binWidth).rounded(.up))) } + [size / 2 + 1]
     }
 
+    deinit { magnitude.deallocate() }
+
     /// The power (sum of squared FFT magnitudes, the channels' mean, scaled as the magnitudes are) of each octave
     /// band of `BandEnvelope` in the frame last analysed.
     public func octavePowers(into powers: UnsafeMutableBufferPointer<Float>) {
-        magnitude.withUnsafeBufferPointer { magnitude in
-            for band in 0..<(octaveBandStarts.count - 1) {
-                var sum: Float = 0
-                for k in octaveBandStarts[band]..<max(octaveBandStarts[band], octaveBandStarts[band + 1]) { sum += magnitude[k] * magnitude[k] }
-                powers[band] = sum
-            }
+        for band in 0..<(octaveBandStarts.count - 1) {
+            var sum: Float = 0
+            for k in octaveBandStarts[band]..<max(octaveBandStarts[band], octaveBandStarts[band + 1]) { sum += magnitude[k] * magnitude[k] }
+            powers[band] = sum
         }
     }
 
@@ -77,26 +69,6 @@ public final class FrameAnalyzer {
     public func firstSample(ofFrame index: Int) -> Int { index * hop - fftSize / 2 }
     /// One past the last sample frame `index` reads.
     public func endSample(ofFrame index: Int) -> Int { index * hop + fftSize / 2 }
-
-    /// Writes log10(1 + mel magnitude) of frame `index` of a mono signal into `row` and returns the sum of the mel
-    /// magnitudes.
-    /// - Parameters:
-    ///   - samples: a window of the signal whose first element is absolute sample `base`; it must cover the frame's
-    ///     samples that lie within `0..<end`.
-    ///   - leading, trailing: the values standing for samples before the start and from `end` on.
-    ///   - end: the number of samples in the file.
-    ///   - logarithmic: false to leave the mel magnitudes linear in `row`.
-    @discardableResult
-    public func analyse(frame index: Int, samples: UnsafeBufferPointer<Float>, base: Int, leading: Float, trailing: Float, end: Int,
-                        into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2) { edges in
-            edges[0] = leading
-            edges[1] = trailing
-            return analyse(frame: index, window: AudioWindow(mono: samples, base: base, end: end),
-                           leading: UnsafeBufferPointer(rebasing: edges[0..<1]), trailing: UnsafeBufferPointer(rebasing: edges[1..<2]),
-                           into: row, logarithmic: logarithmic)
-        }
-    }
 
     /// Writes log10(1 + mel magnitude) of frame `index` into `row` and returns the sum of the mel magnitudes.
     ///
@@ -109,46 +81,30 @@ public final class FrameAnalyzer {
     @discardableResult
     public func analyse(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>, trailing: UnsafeBufferPointer<Float>,
                         into row: UnsafeMutableBufferPointer<Float>, logarithmic: Bool = true) -> Float {
-        let start = firstSample(ofFrame: index)
-        let channels = audio.channelCount
-        let half = fftSize / 2
-        for channel in 0..<channels {
-            frame.withUnsafeMutableBufferPointer { frame in
-                window.withUnsafeBufferPointer { window in
-                    audio.windowedFrames(channel: channel, from: start, window: window, into: frame,
-                                         before: leading[channel], after: trailing[channel])
-                }
-            }
-            frame.withUnsafeBufferPointer { input in
-                power.withUnsafeMutableBufferPointer { power in
-                    fft.transform(input) { bins in
-                        if channel == 0 {
-                            for k in 0...half {
-                                let re = bins[2 * k], im = bins[2 * k + 1]
-                                power[k] = re * re + im * im
-                            }
-                        } else {
-                            for k in 0...half {
-                                let re = bins[2 * k], im = bins[2 * k + 1]
-                                power[k] += re * re + im * im
-                            }
-                        }
-                    }
-                }
-            }
+        let linearSum = melMagnitudes(frame: index, window: audio, leading: leading, trailing: trailing, into: row)
+        if logarithmic {
+            for b in 0..<bandCount { row[b] = log10(1 + row[b]) }
         }
-        let channelShare = Float(channels)
-        power.withUnsafeBufferPointer { power in
-            magnitude.withUnsafeMutableBufferPointer { magnitude in
-                for k in 0...half { magnitude[k] = (power[k] / channelShare).squareRoot() * magnitudeScale }
-            }
-        }
-        magnitude.withUnsafeBufferPointer { filterbank.apply($0, into: row) }
+        return linearSum
+    }
+
+    /// Writes log10(1 + mel magnitude) of frame `index` into `row` and the mel magnitudes themselves into `linear`;
+    /// returns the sum of the mel magnitudes.
+    @discardableResult
+    public func analyse(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>, trailing: UnsafeBufferPointer<Float>,
+                        into row: UnsafeMutableBufferPointer<Float>, linear: UnsafeMutableBufferPointer<Float>) -> Float {
+        let linearSum = melMagnitudes(frame: index, window: audio, leading: leading, trailing: trailing, into: linear)
+        for b in 0..<bandCount { row[b] = log10(1 + linear[b]) }
+        return linearSum
+    }
+
+    /// The mel magnitudes (linear) of frame `index` into `row`; returns their sum.
+    private func melMagnitudes(frame index: Int, window audio: AudioWindow, leading: UnsafeBufferPointer<Float>,
+                               trailing: UnsafeBufferPointer<Float>, into row: UnsafeMutableBufferPointer<Float>) -> Float {
+        spectrum.compute(audio, start: firstSample(ofFrame: index), before: leading, after: trailing, into: magnitude)
+        filterbank.apply(UnsafeBufferPointer(magnitude), into: row)
         var linearSum: Float = 0
-        for b in 0..<bandCount {
-            linearSum += row[b]
-            if logarithmic { row[b] = log10(1 + row[b]) }
-        }
+        for b in 0..<bandCount { linearSum += row[b] }
         return linearSum
     }
 }

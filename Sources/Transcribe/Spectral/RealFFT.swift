@@ -69,6 +69,17 @@ public final class RealFFT {
         }
     }
 
+    /// Lets `fill` write the frame straight into the transform's input (`size` samples), transforms it and calls
+    /// `body` as `transform(_:_:)` does: no copy of the frame.
+    @inline(__always)
+    public func transform<R>(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void, _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        fill(UnsafeMutableBufferPointer(start: input, count: size))
+        fftwf_execute(plan)
+        return UnsafeRawPointer(output).withMemoryRebound(to: Float.self, capacity: 2 * binCount) {
+            body(UnsafeBufferPointer(start: $0, count: 2 * binCount))
+        }
+    }
+
     /// Power spectrum (|X|²) of `frame` written into `power` (`binCount` values).
     public func powerSpectrum(_ frame: UnsafeBufferPointer<Float>, into power: UnsafeMutableBufferPointer<Float>) {
         precondition(power.count >= binCount)

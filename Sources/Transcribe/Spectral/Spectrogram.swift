@@ -45,21 +45,18 @@ public struct Spectrogram: Sendable {
     static func frameCount(samples sampleCount: Int, hop: Int) -> Int { sampleCount == 0 ? 0 : sampleCount / hop + 1 }
 
     /// Computes the log-mel spectrogram of `samples`.
-    /// - Complexity: one FFT per hop; no allocation per frame.
+    /// - Complexity: one FFT per hop (`FrameStream`); no allocation per frame.
     public init(samples: [Float], sampleRate: Double, settings: SpectrogramSettings = SpectrogramSettings()) throws(TranscribeError) {
         let analyzer = try FrameAnalyzer(sampleRate: sampleRate, settings: settings)
         let frameCount = Self.frameCount(samples: samples.count, hop: analyzer.hop)
         let bands = analyzer.bandCount
-        var values = [Float](repeating: 0, count: frameCount * bands)
-        var magnitudes = [Float](repeating: 0, count: frameCount)
-        samples.withUnsafeBufferPointer { input in
-            values.withUnsafeMutableBufferPointer { output in
-                for index in 0..<frameCount {
-                    let row = UnsafeMutableBufferPointer(rebasing: output[(index * bands)..<((index + 1) * bands)])
-                    magnitudes[index] = analyzer.analyse(frame: index, samples: input, base: 0, leading: input.first ?? 0,
-                                                         trailing: input.last ?? 0, end: input.count, into: row)
-                }
-            }
+        var values: [Float] = []
+        values.reserveCapacity(frameCount * bands)
+        var magnitudes: [Float] = []
+        magnitudes.reserveCapacity(frameCount)
+        try FrameStream(analyzer: analyzer).run(ArraySampleSource(samples: samples, sampleRate: sampleRate)) { _, row, _, magnitude in
+            values.append(contentsOf: row)
+            magnitudes.append(magnitude)
         }
         self.sampleRate = sampleRate
         hop = analyzer.hop

@@ -10,8 +10,11 @@ public struct DetectedEvent: Sendable, Equatable {
     public var startFrame: Int
     /// One past its last frame.
     public var endFrame: Int
-    /// Level of the attack, in dB relative to full scale.
+    /// Level of the attack, in dB relative to full scale (`unmeasuredLevel` until the feature pass measures it).
     public var level: Double
+
+    /// The level of an event not yet measured, in dBFS: under any level a 16- or 24-bit file can hold.
+    public static let unmeasuredLevel = -120.0
 }
 
 /// Settings of event segmentation, in seconds and dB.
@@ -20,8 +23,9 @@ public struct EventSettings: Sendable, Equatable {
     public var decayBelowPeak = 40.0
     /// …or at the next onset, and never lasts longer than this.
     public var longestEvent = 4.0
-    /// Its loudness is measured over this long from the onset.
-    public var attackDuration = 0.05
+    /// Its level (velocity) is measured over this long from the onset; not `FeatureSettings.attackDuration`, the
+    /// longer span of its attack patch.
+    public var levelDuration = 0.05
 
     public init() {}
 }
@@ -51,7 +55,7 @@ public enum EventSegmenter {
             let peak = frameMagnitude[start..<max(start + 1, end)].max() ?? 0
             if let quiet = (start + 1..<end).first(where: { frameMagnitude[$0] < peak * decayFactor }) { end = quiet }
             return DetectedEvent(onset: Double(start) * frameDuration, end: Double(max(end, start + 1)) * frameDuration,
-                                 startFrame: start, endFrame: max(end, start + 1), level: -120)
+                                 startFrame: start, endFrame: max(end, start + 1), level: DetectedEvent.unmeasuredLevel)
         }
     }
 }

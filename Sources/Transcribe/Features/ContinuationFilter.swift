@@ -5,7 +5,9 @@ import Foundation
 /// A repeated note is re-articulated: its level dips before it (tonguing, a gap) or jumps at it. An onset of the
 /// same pitch as the note still sounding, with neither, continues that note (measured on the corpus' flute: the
 /// false onsets dip 3.4–3.8 dB with at most 2.2 dB of rise; every true repeat dips 6 dB or more).
-struct ContinuationFilter {
+///
+/// A stage after the features (it needs each event's pitch): events and their features in, fewer of both out.
+public struct ContinuationFilter: Sendable {
     /// A repeat dips at least this far (dB) below the level of the note before it…
     static let minimumDip = 5.0
     /// …or rises at least this far (dB) at its onset.
@@ -17,12 +19,24 @@ struct ContinuationFilter {
     /// The rise: the loudest of the first frames after the onset over the frame just before it (seconds).
     static let riseSpan = 0.04
 
-    let frameMagnitude: [Float]
-    let frameDuration: Double
-    let settings: TranscriptionSettings
+    /// Each frame's summed mel magnitude (linear).
+    public let frameMagnitude: [Float]
+    /// Seconds per frame.
+    public let frameDuration: Double
+    /// An event is pitched from this confidence on (0…1)…
+    public let voicedConfidence: Double
+    /// …and two pitched events within this many semitones are one pitch.
+    public let pitchTolerance: Double
+
+    public init(frameMagnitude: [Float], frameDuration: Double, voicedConfidence: Double, pitchTolerance: Double) {
+        self.frameMagnitude = frameMagnitude
+        self.frameDuration = frameDuration
+        self.voicedConfidence = voicedConfidence
+        self.pitchTolerance = pitchTolerance
+    }
 
     /// The events and features that remain; an event dropped lends its end to the one before.
-    func filter(events: [DetectedEvent], features: [EventFeatures]) -> (events: [DetectedEvent], features: [EventFeatures]) {
+    public func filter(events: [DetectedEvent], features: [EventFeatures]) -> (events: [DetectedEvent], features: [EventFeatures]) {
         func frames(_ seconds: Double) -> Int { max(1, Int((seconds / frameDuration).rounded())) }
         let (level, dip, rise) = (frames(Self.levelSpan), frames(Self.dipSpan), frames(Self.riseSpan))
         var keptEvents: [DetectedEvent] = [], keptFeatures: [EventFeatures] = []
@@ -49,8 +63,8 @@ struct ContinuationFilter {
 
     /// Both clearly pitched, at one pitch.
     private func continues(_ a: EventFeatures, _ b: EventFeatures) -> Bool {
-        guard a.isVoiced(minimumConfidence: settings.voicedConfidence), b.isVoiced(minimumConfidence: settings.voicedConfidence),
+        guard a.isVoiced(minimumConfidence: voicedConfidence), b.isVoiced(minimumConfidence: voicedConfidence),
               let pa = a.pitch, let pb = b.pitch else { return false }
-        return abs(pa.midiPitch - pb.midiPitch) <= settings.pitchTolerance
+        return abs(pa.midiPitch - pb.midiPitch) <= pitchTolerance
     }
 }

@@ -1,0 +1,43 @@
+import Testing
+@testable import Transcribe
+
+/// A sound that is two known sounds at once is split into both; one that holds a known sound and something new
+/// gets a new sound for the rest. Patches of one block and 8 bands, -60 dB standing for nothing.
+@Suite struct CompoundSplitterTests {
+    /// A patch at 0 dB in `bands`, -60 dB elsewhere.
+    static func patch(_ bands: Set<Int>) -> AttackPatch {
+        AttackPatch(blocks: 1, bands: 8, values: (0..<8).map { bands.contains($0) ? 0 : -60 }, present: [true])
+    }
+
+    static let kick = patch([0, 1]), hat = patch([6, 7])
+    let splitter = CompoundSplitter(threshold: 5.5, pitchTolerance: 0.5)
+
+    @Test func kickAndHatTogetherAreBoth() {
+        let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.hat, count: 4) + Array(repeating: Self.patch([0, 1, 6, 7]), count: 2)
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]
+        let split = splitter.split(patches: patches, pitches: Array(repeating: nil, count: 10), labels: labels, drumBodies: Array(repeating: false, count: labels.count))
+        #expect(split == [[0], [0], [0], [0], [1], [1], [1], [1], [0, 1], [0, 1]])
+    }
+
+    @Test func aKickWithSomethingNewGetsANewSound() {
+        let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.hat, count: 4) + Array(repeating: Self.patch([0, 1, 3, 4]), count: 2)
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]
+        let split = splitter.split(patches: patches, pitches: Array(repeating: nil, count: 10), labels: labels, drumBodies: Array(repeating: false, count: labels.count))
+        #expect(split[8...] == [[0, 3], [0, 3]])
+        #expect(split[..<8].allSatisfy { $0.count == 1 })
+    }
+
+    @Test func aRareSoundNotMadeOfOthersStaysWhole() {
+        let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.patch([3, 4]), count: 2)
+        let split = splitter.split(patches: patches, pitches: Array(repeating: nil, count: 6), labels: [0, 0, 0, 0, 1, 1], drumBodies: Array(repeating: false, count: 6))
+        #expect(split == [[0], [0], [0], [0], [1], [1]])
+    }
+
+    @Test func pitchedSoundsAtOtherPitchesDoNotHoldEachOther() {
+        // The same shapes as the kick-and-hat case, but the parts and the compound are notes at different pitches.
+        let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.hat, count: 4) + Array(repeating: Self.patch([0, 1, 6, 7]), count: 2)
+        let pitches: [Double?] = Array(repeating: 40, count: 4) + Array(repeating: 80, count: 4) + Array(repeating: 60, count: 2)
+        let split = splitter.split(patches: patches, pitches: pitches, labels: [0, 0, 0, 0, 1, 1, 1, 1, 2, 2], drumBodies: Array(repeating: false, count: 10))
+        #expect(split[8...] == [[2], [2]])
+    }
+}
