@@ -167,7 +167,11 @@ public struct Transcriber: Sendable {
         let labels = denseLabels(refined)
         let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
-        let transcription = SoundBuilder(events: expanded.events, features: expanded.features, labels: labels, decays: decays,
+        var parts = expanded.events
+        for (index, level) in PartLevels.levels(parts.map(\.level), origins: expanded.origins, labels: labels).enumerated() {
+            parts[index].level = level
+        }
+        let transcription = SoundBuilder(events: parts, features: expanded.features, labels: labels, decays: decays,
                                          envelope: envelope, settings: settings)
             .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)

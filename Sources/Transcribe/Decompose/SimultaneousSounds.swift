@@ -34,6 +34,8 @@ struct SimultaneousSounds {
         var events: [DetectedEvent]
         var features: [EventFeatures]
         var labels: [Int]
+        /// The index of the input event each one came from (several share one where sounds started together).
+        var origins: [Int]
     }
 
     /// - Parameters:
@@ -52,11 +54,12 @@ struct SimultaneousSounds {
             .mapValues { AttackPatch.mean(of: $0.map { features[$0].patch }) }
         let dictionary = templates.sorted { $0.key < $1.key }
 
-        var result = Result(events: [], features: [], labels: [])
+        var result = Result(events: [], features: [], labels: [], origins: [])
         func append(_ index: Int, _ feature: EventFeatures, _ label: Int) {
             result.events.append(events[index])
             result.features.append(feature)
             result.labels.append(label)
+            result.origins.append(index)
         }
         func appendNote(_ index: Int, _ note: PitchEstimate) {
             var single = features[index]
