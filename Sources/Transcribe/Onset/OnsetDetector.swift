@@ -16,7 +16,8 @@ public struct OnsetSettings: Sendable, Equatable {
     public var postAverage = 0.07
     /// Minimum distance between two onsets.
     public var minimumGap = 0.03
-    /// How far above its local mean a peak must rise, as a fraction of the file's loudest flux (its 99.9th percentile).
+    /// How far above its local mean a peak must rise, as a fraction of the loudest flux around it (its 99.9th percentile
+    /// over `OnsetDetector.loudnessHalfWindow` either side).
     /// Lower finds quieter onsets; higher finds fewer. 0.01…1.
     public var threshold = 0.08
     /// Flux below this (log10 units summed over bands) is rounding noise, never an onset: it keeps a file with
@@ -31,6 +32,30 @@ public enum OnsetDetector {
     /// The file's loudest flux, which `OnsetSettings.threshold` is a fraction of: this quantile of the onset function
     /// (a few stray frames louder than the music do not count).
     public static let loudestFluxQuantile = 0.999
+
+    /// The loudest flux is measured over this long (seconds) either side of each stretch, not over the whole file, so
+    /// that a section's onsets do not depend on how loud the rest of the song is…
+    public static let loudnessHalfWindow = 5.0
+    /// …as this quantile of the window (as the file's, `loudestFluxQuantile`; lower ones, nearer a window's third
+    /// largest value, took the swell of a long note in a sparse passage for onsets)…
+    public static let localLoudestQuantile = loudestFluxQuantile
+    /// …for stretches this long (seconds)…
+    public static let loudnessStep = 1.0
+    /// …and counts for no less than this share of the file's, so that the noise of a near-silent stretch is not
+    /// taken for onsets.
+    public static let quietestLoudnessShare: Float = 0.1
+
+    /// The loudest flux around each `loudnessStep` of `function` (its `loudestFluxQuantile` over `loudnessHalfWindow`
+    /// either side), floored at `quietestLoudnessShare` of `fileScale`.
+    /// - Complexity: O(n × w log w / s) for n frames, windows of w frames and steps of s frames.
+    static func localScales(_ function: [Float], frameDuration: Double, fileScale: Float) -> [Float] {
+        let step = max(1, Int((loudnessStep / frameDuration).rounded()))
+        let half = max(1, Int((loudnessHalfWindow / frameDuration).rounded()))
+        return stride(from: 0, to: function.count, by: step).map { start in
+            let window = Array(function[max(0, start + step / 2 - half)..<min(function.count, start + step / 2 + half)])
+            return max(percentile(window, localLoudestQuantile), quietestLoudnessShare * fileScale)
+        }
+    }
 
     /// The onset detection function: for each frame, the half-wave rectified increase of every band over the
     /// maximum-filtered band `lag` earlier, summed over bands.
@@ -55,9 +80,10 @@ public enum OnsetDetector {
         let preMax = frames(settings.preMaximum), postMax = frames(settings.postMaximum)
         let preAvg = frames(settings.preAverage), postAvg = frames(settings.postAverage)
         let gap = frames(settings.minimumGap)
-        let scale = percentile(function, Self.loudestFluxQuantile)
-        guard scale > 0 else { return [] }
-        let delta = max(Float(settings.threshold) * scale, settings.minimumFlux)
+        let fileScale = percentile(function, Self.loudestFluxQuantile)
+        guard fileScale > 0 else { return [] }
+        let scales = localScales(function, frameDuration: frameDuration, fileScale: fileScale)
+        let stepFrames = max(1, Int((Self.loudnessStep / frameDuration).rounded()))
         // Prefix sums give each local mean in O(1).
         var prefix = [Double](repeating: 0, count: function.count + 1)
         for (i, v) in function.enumerated() { prefix[i + 1] = prefix[i] + Double(v) }
@@ -74,6 +100,7 @@ public enum OnsetDetector {
             guard isMaximum else { continue }
             let lo = max(0, i - preAvg), hi = min(n - 1, i + postAvg)
             let mean = Float((prefix[hi + 1] - prefix[lo]) / Double(hi - lo + 1))
+            let delta = max(Float(settings.threshold) * scales[i / stepFrames], settings.minimumFlux)
             guard value >= mean + delta else { continue }
             if let last = onsets.last, i - last < gap { continue }
             onsets.append(i)
