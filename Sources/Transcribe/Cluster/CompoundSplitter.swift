@@ -48,10 +48,11 @@ struct CompoundSplitter {
             let voiced = members.compactMap { pitches[$0] }.sorted()
             return voiced.count * 2 >= members.count && !voiced.isEmpty ? voiced[voiced.count / 2] : nil
         }
-        // Clusters whose pitch is a note's: most of their pitched events are no drum's body.
+        // Clusters whose pitch is a note's: a played note never falls like a drum's body, so a cluster in which a
+        // quarter of the pitched events do is a drum.
         let noteClusters = Set((0..<clusterCount).filter { cluster in
             let voiced = labels.indices.filter { labels[$0] == cluster && pitches[$0] != nil }
-            return clusterPitch[cluster] != nil && voiced.count { drumBodies[$0] } * 2 < voiced.count
+            return clusterPitch[cluster] != nil && voiced.count { drumBodies[$0] } * 4 < voiced.count
         })
         func samePitch(_ a: Int, _ b: Int) -> Bool {
             guard a < clusterCount, b < clusterCount, let pa = clusterPitch[a], let pb = clusterPitch[b] else { return false }
