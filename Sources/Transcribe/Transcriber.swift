@@ -150,13 +150,13 @@ public struct Transcriber: Sendable {
             .filter(events: events, features: measured.features)
         events = kept
         progress(.clustering, 0)
-        let distance = EventDistance(features: features, settings: settings)
         let envelope = HarmonicEnvelope(bandCentres: analyzer.filterbank.centerFrequencies)
+        let distance = EventDistance(features: features, envelope: envelope, settings: settings)
         let firstPass = SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
             AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction))
         // Events of a sound that is two sounds at once become one event of each.
         let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
-        let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance)
+        let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance, envelope: envelope)
             .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass, drumBodies: features.map(\.pitchIsDrumBody))
         let expanded = SimultaneousSounds(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
                                           bandCentres: analyzer.filterbank.centerFrequencies)

@@ -21,7 +21,8 @@ import Testing
 
     static func shape(_ strong: Range<Int>) -> [Float] { (0..<bands).map { strong.contains($0) ? 1 : 0.001 } }
     static let hat = shape(10..<16), kick = shape(0..<4), note = shape(4..<8)
-    let splitter = CompoundSplitter(threshold: 5.5, pitchTolerance: 0.5)
+    let splitter = CompoundSplitter(threshold: 5.5, pitchTolerance: 0.5,
+                                    envelope: HarmonicEnvelope(bandCentres: (1...16).map { 100 * Double($0) }))
 
     @Test func aNoteIsNotTwoUnpitchedSounds() {
         // Hat ×3, kick ×3 (unpitched), and a pitched sound ×2 whose spectrum is hat + kick: its pitch comes from

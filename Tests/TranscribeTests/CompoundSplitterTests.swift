@@ -10,7 +10,8 @@ import Testing
     }
 
     static let kick = patch([0, 1]), hat = patch([6, 7])
-    let splitter = CompoundSplitter(threshold: 5.5, pitchTolerance: 0.5)
+    let splitter = CompoundSplitter(threshold: 5.5, pitchTolerance: 0.5,
+                                    envelope: HarmonicEnvelope(bandCentres: (1...8).map { 100 * Double($0) }))
 
     @Test func kickAndHatTogetherAreBoth() {
         let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.hat, count: 4) + Array(repeating: Self.patch([0, 1, 6, 7]), count: 2)

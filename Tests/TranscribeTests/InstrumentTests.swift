@@ -6,44 +6,31 @@ import TestSupport
 
 @Suite struct InstrumentTests {
     static let rate = 44_100.0
-    /// Two harmonic envelopes: one falling by harmonic, one with strong odd harmonics and no even ones.
+    /// Two harmonic envelopes, for the timbre-distance test: one falling by harmonic, one with strong odd harmonics.
     static let mellow: [Float] = [1, 0.5, 0.25, 0.12, 0.06]
     static let hollow: [Float] = [0.4, 0, 1, 0, 0.8, 0, 0.6, 0, 0.4]
-    static let pitches = [220.0, 293.66, 392.0]
 
-    /// Each timbre at each pitch, four times, in an order that mixes them.
-    func twoInstrumentsAtThreePitches() -> [Float] {
-        var signal = Synth.silence(duration: 24 * 0.4 + 0.5)
-        var slot = 0
-        for round in 0..<4 {
-            for pitch in Self.pitches.indices {
-                for (timbre, harmonics) in [Self.mellow, Self.hollow].enumerated() {
-                    let frequency = Self.pitches[(pitch + round + timbre) % Self.pitches.count]
-                    Synth.addTone(to: &signal, frequency: frequency, onsets: [0.2 + Double(slot) * 0.4], length: 0.35, harmonics: harmonics)
-                    slot += 1
-                }
-            }
-        }
-        return signal
+    /// The planned note each event of `transcription` stands for (the nearest onset).
+    func plannedNotes(of transcription: Transcription, in song: TestSong) -> [PlannedNote] {
+        transcription.events.map { event in song.notes.min { abs($0.onset - event.onset) < abs($1.onset - event.onset) }! }
     }
 
     @Test func twoTimbresAtThreePitchesAreSixSoundsInTwoBlocks() throws {
-        let transcription = try Transcriber().transcribe(samples: twoInstrumentsAtThreePitches(), sampleRate: Self.rate)
-        try #require(transcription.sounds.count == 6)
+        let song = Synth.twoTimbresAtSamePitches()
+        let transcription = try Transcriber().transcribe(samples: song.signal, sampleRate: song.sampleRate)
+        try #require(transcription.sounds.count == song.soundCount)
         #expect(transcription.sounds.allSatisfy { $0.kind == .tonal })
         // Each instrument's three sounds are adjacent and go low to high; the two blocks are two instruments.
-        let instruments = transcription.sounds.map(\.instrument)
-        #expect(instruments == [0, 0, 0, 1, 1, 1])
-        for block in [0..<3, 3..<6] {
-            #expect(transcription.sounds[block].map(\.midiNote) == [57, 62, 67])
+        #expect(transcription.sounds.map(\.instrument) == [0, 0, 0, 1, 1, 1])
+        for block in [0..<3, 3..<6] { #expect(transcription.sounds[block].map(\.midiNote) == [57, 61, 64]) }
+        // And each block holds one timbre (planned sounds 0–2 are the first timbre, 3–5 the second).
+        let planned = plannedNotes(of: transcription, in: song)
+        let timbresOfBlock = { (block: Range<Int>) in
+            Set(transcription.events.indices.filter { block.contains(transcription.events[$0].sound) }.map { planned[$0].sound / 3 })
         }
-        // And each block holds one timbre: every event of a block's sounds came from the same envelope.
-        let slotsOfBlock = { (block: Range<Int>) in
-            Set(transcription.events.filter { block.contains($0.sound) }.map { Int((($0.onset - 0.2) / 0.4).rounded()) % 2 })
-        }
-        #expect(slotsOfBlock(0..<3).count == 1)
-        #expect(slotsOfBlock(3..<6).count == 1)
-        #expect(slotsOfBlock(0..<3) != slotsOfBlock(3..<6))
+        #expect(timbresOfBlock(0..<3).count == 1)
+        #expect(timbresOfBlock(3..<6).count == 1)
+        #expect(timbresOfBlock(0..<3) != timbresOfBlock(3..<6))
     }
 
     @Test func pitchRelativeTimbreIsTheSameAnOctaveUp() throws {
@@ -67,25 +54,23 @@ import TestSupport
     }
 
     @Test func aSoundAtTheStartAndEndOfFiveMinutesIsOneSound() throws {
-        // A tone in the first seconds and the last, other sounds between: the tone is one sound across the song.
-        let duration = 300.0
-        var signal = Synth.silence(duration: duration)
-        let returning = [1.0, 2.0, 3.0, duration - 3, duration - 2]
-        Synth.addTone(to: &signal, frequency: 330, onsets: returning, length: 0.4, harmonics: Self.hollow)
-        let between = stride(from: 10.0, to: duration - 10, by: 1.5).map { $0 }
-        Synth.addTone(to: &signal, frequency: 196, onsets: between.enumerated().filter { $0.offset % 2 == 0 }.map(\.element),
-                      length: 0.4, harmonics: Self.mellow)
-        Synth.addClicks(to: &signal, onsets: between.enumerated().filter { $0.offset % 2 == 1 }.map(\.element))
-        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
-        let soundsOfReturning = Set(transcription.events.filter { event in returning.contains { abs($0 - event.onset) < 0.02 } }.map(\.sound))
+        // A tone in the first ten seconds and the last, other sounds between: the tone is one sound across the song.
+        let song = Synth.returningSound()
+        let transcription = try Transcriber().transcribe(samples: song.signal, sampleRate: song.sampleRate)
+        let planned = plannedNotes(of: transcription, in: song)
+        let returning = song.notes.filter { $0.sound == 0 }
+        let soundsOfReturning = Set(transcription.events.indices.filter { index in
+            planned[index].sound == 0 && abs(planned[index].onset - transcription.events[index].onset) < 0.02
+        }.map { transcription.events[$0].sound })
         #expect(soundsOfReturning.count == 1)
-        #expect(transcription.events.count { event in returning.contains { abs($0 - event.onset) < 0.02 } } == returning.count)
-        // The answer for the start does not change because the song around it got longer: the same opening alone
-        // gives the same sounds.
-        let opening = Array(signal.prefix(Int(5 * Self.rate)))
-        let alone = try Transcriber().transcribe(samples: opening, sampleRate: Self.rate)
-        #expect(alone.events.map(\.onset) == transcription.events.filter { $0.onset < 5 }.map(\.onset))
-        #expect(alone.sounds.count == 1)
+        #expect(transcription.events.indices.count { planned[$0].sound == 0 } >= returning.count)
+        // The answer for the start does not change because the song around it got longer: the first ten seconds
+        // alone give the same onsets, and the returning tone one sound.
+        let opening = Array(song.signal.prefix(Int(10 * song.sampleRate)))
+        let alone = try Transcriber().transcribe(samples: opening, sampleRate: song.sampleRate)
+        #expect(alone.events.map(\.onset) == transcription.events.filter { $0.onset < 10 }.map(\.onset))
+        let aloneReturning = Set(alone.events.filter { event in returning.contains { abs($0.onset - event.onset) < 0.02 } }.map(\.sound))
+        #expect(aloneReturning.count == 1)
     }
 
     @Test func wrongInstrumentThresholdIsRefused() {

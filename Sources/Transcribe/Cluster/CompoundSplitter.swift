@@ -27,6 +27,9 @@ struct CompoundSplitter {
     let threshold: Float
     /// Two pitched sounds further apart than this (semitones) are never parts of one another.
     let pitchTolerance: Double
+    /// Two pitched sounds at one pitch whose harmonic envelopes differ (`SamePitchMerger.harmonicEnvelopeLimit`) are
+    /// two instruments, never parts or variants of one another.
+    let envelope: HarmonicEnvelope
 
     /// - Parameters:
     ///   - patches: each event's attack patch (dB rows, nil after the event's end).
@@ -54,6 +57,16 @@ struct CompoundSplitter {
             let voiced = labels.indices.filter { labels[$0] == cluster && pitches[$0] != nil }
             return clusterPitch[cluster] != nil && voiced.count { drumBodies[$0] } * 4 < voiced.count
         })
+        let timbres: [AttackPatch?] = (0..<clusterCount).map { cluster in
+            guard noteClusters.contains(cluster), let pitch = clusterPitch[cluster] else { return nil }
+            let mean = AttackPatch.mean(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
+            return envelope.of(mean, pitchHz: 440 * pow(2, (pitch - 69) / 12))
+        }
+        // Two note sounds at one pitch whose harmonics differ: two instruments.
+        func otherInstrument(_ a: Int, _ b: Int) -> Bool {
+            guard a < clusterCount, b < clusterCount, let ta = timbres[a], let tb = timbres[b] else { return false }
+            return (ta.meanAbsoluteDifference(tb) ?? 0) > SamePitchMerger.harmonicEnvelopeLimit
+        }
         func samePitch(_ a: Int, _ b: Int) -> Bool {
             guard a < clusterCount, b < clusterCount, let pa = clusterPitch[a], let pb = clusterPitch[b] else { return false }
             return abs(pa - pb) <= pitchTolerance
@@ -71,6 +84,7 @@ struct CompoundSplitter {
                 if sizes[part] == sizes[candidate], decompose(templates[part], into: templates[candidate]) != nil { continue }
                 // A pitched sound does not hold another pitched sound at another pitch: they only overlap in shape.
                 if let a = clusterPitch[candidate], let b = clusterPitch[part], abs(a - b) > pitchTolerance { continue }
+                if otherInstrument(candidate, part) { continue }
                 guard let (remainder, fit, covered) = decompose(templates[candidate], into: templates[part]) else { continue }
                 if best == nil || fit > best!.fit { best = (part, remainder, fit, covered) }
             }
