@@ -3,6 +3,9 @@ import Foundation
 /// Sizes of the grid picture, in pixels (points for SVG and PDF), chosen from the stretch shown and the row count.
 public struct GridLayout: Sendable, Equatable {
     public static let labelWidth = 190.0
+    /// Width of the column left of the row labels that brackets and names each instrument's rows, when rows have
+    /// instruments.
+    public static let instrumentWidth = 92.0
     public static let rowHeight = 22.0
     public static let rowGap = 2.0
     public static let margin = 12.0
@@ -18,7 +21,21 @@ public struct GridLayout: Sendable, Equatable {
     /// A block is never drawn narrower than this, so short hits stay visible.
     public static let minimumBlockWidth = 3.0
 
+    /// One run of adjacent rows of one instrument: its name and the rows the bracket spans.
+    public struct InstrumentSpan: Sendable, Equatable {
+        public var name: String
+        /// First and last row (indices into `GridPicture.rows`).
+        public var rows: ClosedRange<Int>
+        /// Top of the first row and bottom of the last, in pixels.
+        public var top: Double
+        public var bottom: Double
+    }
+
     public let plotWidth: Double
+    /// Left edge of the row labels: after the instrument column when there is one.
+    public let labelsLeft: Double
+    /// The instrument brackets, top to bottom: every run of adjacent rows naming one instrument.
+    public let instruments: [InstrumentSpan]
     public let width: Double
     public let height: Double
     /// Top of the first row.
@@ -42,12 +59,13 @@ public struct GridLayout: Sendable, Equatable {
         from = max(0, picture.from)
         to = max(from + 0.001, picture.to ?? max(picture.duration, 0.001))
         let span = to - from
+        labelsLeft = Self.margin + (picture.rows.contains { $0.instrument != nil } ? Self.instrumentWidth : 0)
         if let width = picture.width {
-            plotWidth = max(1, width - Self.margin * 2 - Self.labelWidth)
+            plotWidth = max(1, width - Self.margin - labelsLeft - Self.labelWidth)
         } else {
             plotWidth = min(Self.maximumPlotWidth, max(Self.minimumPlotWidth, (span * Self.pixelsPerSecond).rounded()))
         }
-        width = Self.margin * 2 + Self.labelWidth + plotWidth
+        width = labelsLeft + Self.labelWidth + plotWidth + Self.margin
         spectrogramTop = Self.margin + (picture.title == nil ? 0 : Self.titleHeight)
         barNumbersTop = spectrogramTop + (picture.spectrogram == nil ? 0 : Self.spectrogramHeight + Self.rowGap * 4)
         rowsTop = barNumbersTop + (picture.barLines.isEmpty ? 0 : Self.barNumberHeight)
@@ -55,13 +73,31 @@ public struct GridLayout: Sendable, Equatable {
         errorStripTop = picture.resynthesisError == nil ? nil : rowsBottom
         axisTop = rowsBottom + (picture.resynthesisError == nil ? 0 : Self.rowHeight + Self.rowGap)
         height = (axisTop + Self.axisHeight + Self.margin).rounded(.up)
+        var spans: [InstrumentSpan] = []
+        let rowsTop = rowsTop
+        func top(_ row: Int) -> Double { rowsTop + Double(row) * (Self.rowHeight + Self.rowGap) }
+        for (index, row) in picture.rows.enumerated() {
+            guard let name = row.instrument else { continue }
+            if let last = spans.last, last.name == name, last.rows.upperBound == index - 1 {
+                spans[spans.count - 1].rows = last.rows.lowerBound...index
+                spans[spans.count - 1].bottom = top(index) + Self.rowHeight
+            } else {
+                spans.append(InstrumentSpan(name: name, rows: index...index, top: top(index), bottom: top(index) + Self.rowHeight))
+            }
+        }
+        instruments = spans
     }
 
     /// x of a time in seconds.
-    public func x(_ seconds: Double) -> Double { Self.margin + Self.labelWidth + (seconds - from) / span * plotWidth }
+    public func x(_ seconds: Double) -> Double { labelsLeft + Self.labelWidth + (seconds - from) / span * plotWidth }
 
     /// Top of row `index`.
     public func rowTop(_ index: Int) -> Double { rowsTop + Double(index) * (Self.rowHeight + Self.rowGap) }
+
+    /// x of an instrument's bracket (a vertical line with ticks towards the row labels).
+    public var bracketX: Double { labelsLeft - Self.bracketGap }
+    /// The bracket stands this far left of the row labels, in pixels.
+    public static let bracketGap = 8.0
 
     /// The block's rectangle, cut to the stretch shown and at least `minimumBlockWidth` wide; nil when it lies
     /// outside the stretch.
@@ -92,34 +128,54 @@ public struct GridLayout: Sendable, Equatable {
     public static let minimumBarNumberSpacing = 28.0
 }
 
-/// Row colours: a hue per family, spread around the circle by the golden angle so that families stay apart however
-/// many there are; within a family, lightness by pitch (low dark, high light), so every row has a colour of its own.
+/// Row colours: a hue per family (an instrument: the kit, or one timbre at several pitches), spread around the circle
+/// by the golden angle so that families stay apart however many there are. Within a family, lightness by pitch (low
+/// dark, high light) and saturation alternating row by row (strong, muted), so that neighbouring rows of one family,
+/// a few lightness steps apart at most when the family is large, still differ at a glance.
 public enum GridColors {
     /// Hues of successive families are this many degrees apart (the golden angle).
     static let hueStep = 137.508
     /// Lightness runs from here (the lowest row of a family)…
-    static let darkest = 0.32
+    static let darkest = 0.30
     /// …to here (the highest).
-    static let lightest = 0.72
-    static let saturation = 0.72
+    static let lightest = 0.74
+    /// Saturation of a family's first, third… row (in display order)…
+    static let saturation = 0.78
+    /// …and of its second, fourth…
+    static let mutedSaturation = 0.42
+    /// Lightness of an instrument's bracket and name.
+    static let instrumentLightness = 0.34
 
     /// (red, green, blue) in 0…1 for each row.
     public static func colors(for rows: [GridPicture.Row]) -> [(Double, Double, Double)] {
-        var familyIndex: [String: Int] = [:]
-        for row in rows where familyIndex[row.family] == nil { familyIndex[row.family] = familyIndex.count }
+        let familyIndex = familyIndices(rows)
         var lightness = [Double](repeating: (darkest + lightest) / 2, count: rows.count)
+        var muted = [Bool](repeating: false, count: rows.count)
         for family in familyIndex.keys {
             let members = rows.indices.filter { rows[$0].family == family }
-                .sorted { (rows[$0].pitch ?? -1, $0) < (rows[$1].pitch ?? -1, $1) }
-            if members.count > 1 {
-                for (rank, row) in members.enumerated() { lightness[row] = darkest + (lightest - darkest) * Double(rank) / Double(members.count - 1) }
-            } else if let row = members.first, let pitch = rows[row].pitch {
+            for (position, row) in members.enumerated() { muted[row] = position % 2 == 1 }
+            let byPitch = members.sorted { (rows[$0].pitch ?? -1, $0) < (rows[$1].pitch ?? -1, $1) }
+            if byPitch.count > 1 {
+                for (rank, row) in byPitch.enumerated() { lightness[row] = darkest + (lightest - darkest) * Double(rank) / Double(byPitch.count - 1) }
+            } else if let row = byPitch.first, let pitch = rows[row].pitch {
                 lightness[row] = darkest + (lightest - darkest) * min(1, max(0, Double(pitch - 24) / 84))
             }
         }
         return rows.indices.map { row in
-            hsl(hue: hue(family: familyIndex[rows[row].family]!), saturation: saturation, lightness: lightness[row])
+            hsl(hue: hue(family: familyIndex[rows[row].family]!), saturation: muted[row] ? mutedSaturation : saturation, lightness: lightness[row])
         }
+    }
+
+    /// The colour of an instrument's bracket and name: its family's hue, dark enough to read on white.
+    public static func instrumentColor(family: String, in rows: [GridPicture.Row]) -> (Double, Double, Double) {
+        hsl(hue: hue(family: familyIndices(rows)[family] ?? 0), saturation: saturation, lightness: instrumentLightness)
+    }
+
+    /// Each family's index, in order of first appearance (top to bottom).
+    static func familyIndices(_ rows: [GridPicture.Row]) -> [String: Int] {
+        var familyIndex: [String: Int] = [:]
+        for row in rows where familyIndex[row.family] == nil { familyIndex[row.family] = familyIndex.count }
+        return familyIndex
     }
 
     /// The hue of the `index`-th family: the golden-angle sequence from blue, skipping hues near red (the false-alarm

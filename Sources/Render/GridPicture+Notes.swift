@@ -17,8 +17,9 @@ extension GridPicture {
         var rows = rowLabels.map { rowLabel -> Row in
             let name = label == .track ? list.trackNames[rowLabel.track ?? 0] : ""
             let members = notes.indices.filter { labels[$0] == rowLabel }.map { notes[$0] }
-            return Row(label: name.isEmpty ? rowLabel.description : name, blocks: [],
-                       family: Self.family(of: members, trackName: name), pitch: Self.commonPitch(members))
+            let family = Self.family(of: members, trackName: name)
+            return Row(label: name.isEmpty ? rowLabel.description : name, blocks: [], family: family,
+                       instrument: Self.instrument(family: family, trackName: name), pitch: Self.commonPitch(members))
         }
         var marks = [Mark](repeating: .plain, count: notes.count)
         if let (referenceNotes, options) = reference {
@@ -39,8 +40,9 @@ extension GridPicture {
                     row = existing
                 } else {
                     let members = referenceNotes.notes.filter { options.referenceLabel.label(of: $0) == soundLabel }
-                    rows.append(Row(label: "missed: \(soundLabel)", blocks: [],
-                                    family: Self.family(of: members, trackName: ""), pitch: Self.commonPitch(members)))
+                    let family = Self.family(of: members, trackName: "")
+                    rows.append(Row(label: "missed: \(soundLabel)", blocks: [], family: family,
+                                    instrument: Self.instrument(family: family, trackName: ""), pitch: Self.commonPitch(members)))
                     row = rows.count - 1
                     missedRows[soundLabel] = row
                 }
@@ -53,14 +55,21 @@ extension GridPicture {
         self.init(rows: rows, duration: duration, barLines: barLines, title: title)
     }
 
-    /// A row's family (rows of one family share a hue): its kit piece on the drum channel; a SoundSort tonal track
-    /// (`S04 tonal A3`, all on program 0) a family of its own; else its program.
+    /// A row's family (rows of one family share a hue): the kit on the drum channel; a SoundSort tonal track
+    /// (`S04 tonal A3`, all on program 0, the file does not say its instrument) a family of its own; else its program.
     static func family(of notes: [Note], trackName: String) -> String {
         guard let first = notes.first else { return "" }
-        if first.isDrum { return (DrumClass(generalMIDINote: commonPitch(notes) ?? first.pitch) ?? .other).rawValue }
-        if trackName.split(separator: " ").dropFirst().first == "tonal" { return trackName }
+        if first.isDrum { return "kit" }
+        if isSoundSortTonal(trackName) { return trackName }
         return "program \(first.program)"
     }
+
+    /// The instrument bracket a row is under: its family, unless that is only the track itself.
+    static func instrument(family: String, trackName: String) -> String? {
+        family.isEmpty || isSoundSortTonal(trackName) ? nil : family
+    }
+
+    static func isSoundSortTonal(_ trackName: String) -> Bool { trackName.split(separator: " ").dropFirst().first == "tonal" }
 
     /// The pitch most of the notes have (the lowest of equals).
     static func commonPitch(_ notes: [Note]) -> Int? {

@@ -29,15 +29,19 @@ public struct GridPicture: Sendable, Equatable {
     public struct Row: Sendable, Equatable {
         public var label: String
         public var blocks: [Block]
-        /// Rows of one family (an instrument, a kit piece) share a hue.
+        /// Rows of one family (an instrument, the kit) share a hue.
         public var family: String
+        /// The instrument the row belongs to, when known ("kit", "instrument 2"): adjacent rows of one instrument are
+        /// bracketed and named in the left margin.
+        public var instrument: String?
         /// MIDI note of the row, when it has one: within a family, lower rows are darker.
         public var pitch: Int?
 
-        public init(label: String, blocks: [Block], family: String = "", pitch: Int? = nil) {
+        public init(label: String, blocks: [Block], family: String = "", instrument: String? = nil, pitch: Int? = nil) {
             self.label = label
             self.blocks = blocks
             self.family = family
+            self.instrument = instrument
             self.pitch = pitch
         }
     }
@@ -73,12 +77,14 @@ public struct GridPicture: Sendable, Equatable {
             && a.resynthesisError == b.resynthesisError
     }
 
-    /// One row per sound of a transcription, in its display order: a percussive sound's family is its kit piece, a
-    /// tonal sound is a family of its own (hues apart), at its pitch; bar lines from the tempo map.
+    /// One row per sound of a transcription, in its display order, at its pitch: each instrument (the kit, a timbre at
+    /// several pitches) is a family, bracketed and named; bar lines from the tempo map.
     public init(transcription: Transcription, title: String? = nil) {
+        var names: [Int: String] = [:]
         var rows = transcription.sounds.map { sound in
-            Row(label: sound.name, blocks: [],
-                family: sound.kind == .percussive ? (sound.drumClass ?? .other).rawValue : "tonal \(sound.id)", pitch: sound.midiNote)
+            let instrument = names[sound.instrument] ?? transcription.instrumentName(sound.instrument)
+            names[sound.instrument] = instrument
+            return Row(label: sound.name, blocks: [], family: instrument, instrument: instrument, pitch: sound.midiNote)
         }
         for event in transcription.events {
             rows[event.sound].blocks.append(Block(start: event.onset, end: event.offset))

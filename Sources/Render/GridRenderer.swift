@@ -98,9 +98,10 @@ public enum GridRenderer {
             cairo_rectangle(cr, plotLeft, top, plotRight - plotLeft, GridLayout.rowHeight)
             cairo_fill(cr)
             setColor(cr, GridColors.text)
-            cairo_move_to(cr, GridLayout.margin, top + GridLayout.rowHeight - 6)
+            cairo_move_to(cr, layout.labelsLeft, top + GridLayout.rowHeight - 6)
             cairo_show_text(cr, String(row.label.prefix(28)))
         }
+        paintInstruments(picture, layout: layout, cr)
         paintBars(picture, layout: layout, cr)
         let colors = GridColors.colors(for: picture.rows)
         for (index, row) in picture.rows.enumerated() {
@@ -131,6 +132,36 @@ public enum GridRenderer {
         if let errors = picture.resynthesisError, let top = layout.errorStripTop { paintErrorStrip(errors, top: top, layout: layout, cr) }
         paintAxis(layout: layout, cr)
     }
+
+    /// A bracket spanning each instrument's rows, its ticks pointing at the row labels, and the instrument's name
+    /// beside it, centred on the rows, in the instrument's hue.
+    private static func paintInstruments(_ picture: GridPicture, layout: GridLayout, _ cr: OpaquePointer) {
+        let x = layout.bracketX.rounded() + 0.5
+        cairo_set_line_width(cr, 1)
+        for span in layout.instruments {
+            setColor(cr, GridColors.instrumentColor(family: picture.rows[span.rows.lowerBound].family, in: picture.rows))
+            let top = span.top + 2, bottom = span.bottom - 2
+            cairo_move_to(cr, x + bracketTick, top)
+            cairo_line_to(cr, x, top)
+            cairo_line_to(cr, x, bottom)
+            cairo_line_to(cr, x + bracketTick, bottom)
+            cairo_stroke(cr)
+            // The longest prefix of the name that fits left of the bracket.
+            let room = x - GridLayout.margin - 4
+            var name = span.name
+            var extents = cairo_text_extents_t()
+            cairo_text_extents(cr, name, &extents)
+            while extents.x_advance > room && !name.isEmpty {
+                name.removeLast()
+                cairo_text_extents(cr, name, &extents)
+            }
+            cairo_move_to(cr, GridLayout.margin, (span.top + span.bottom) / 2 + 4)
+            cairo_show_text(cr, name)
+        }
+    }
+
+    /// Length of a bracket's ticks, in pixels.
+    private static let bracketTick = 4.0
 
     /// One cell per second, white to red as its re-synthesis error grows to `GridLayout.fullErrorDecibels`.
     private static func paintErrorStrip(_ errors: [Double], top: Double, layout: GridLayout, _ cr: OpaquePointer) {

@@ -261,7 +261,9 @@ struct TranscribeCommand: ParsableCommand {
         print("\(transcription.events.count) events, \(transcription.sounds.count) sounds → \(midiPath)")
         let counts = Dictionary(grouping: transcription.events, by: \.sound).mapValues(\.count)
         for sound in transcription.sounds {
-            print("  track \(String(sound.id + 1).leftPad(2))  \(sound.name.padding(toLength: 20, withPad: " ", startingAt: 0))\(String(counts[sound.id] ?? 0).leftPad(5)) events")
+            let name = sound.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+            let instrument = transcription.instrumentName(sound.instrument).padding(toLength: 14, withPad: " ", startingAt: 0)
+            print("  track \(String(sound.id + 1).leftPad(2))  \(name)\(instrument)\(String(counts[sound.id] ?? 0).leftPad(5)) events")
         }
         if let kit, let kitResult { print("kit of \(kitResult.kit.voices.count) sounds → \(kit); \(kitResult.summary)") }
     }

@@ -9,8 +9,8 @@ import TestSupport
         duration: 20, sampleRate: 44_100, tempoMap: .constant(beatsPerMinute: 120),
         sounds: [
             Sound(id: 0, name: "S00 kick", kind: .percussive, midiNote: 36, pitchHz: nil, exemplar: 0, drumClass: .kick),
-            Sound(id: 1, name: "S01 tonal A3", kind: .tonal, midiNote: 57, pitchHz: 220, exemplar: 1),
-            Sound(id: 2, name: "S02 tonal A#3", kind: .tonal, midiNote: 58, pitchHz: 233, exemplar: 3),
+            Sound(id: 1, name: "S01 tonal A3", kind: .tonal, midiNote: 57, pitchHz: 220, exemplar: 1, instrument: 1),
+            Sound(id: 2, name: "S02 tonal A#3", kind: .tonal, midiNote: 58, pitchHz: 233, exemplar: 3, instrument: 1),
         ],
         events: [
             Event(onset: 1, duration: 0.01, sound: 0, velocity: 100),  // A very short hit: still visible.
@@ -39,8 +39,9 @@ import TestSupport
         try GridRenderer.render(picture, to: path)
         let png = try PNGImage(path: path)
         let layout = GridLayout(picture: picture)
-        // 20 s at 40 px/s = 800 px of plot, plus the label column and margins; three rows under the bar numbers.
-        #expect(png.width == Int(layout.width) && png.width == 12 * 2 + 190 + 800)
+        // 20 s at 40 px/s = 800 px of plot, plus the instrument and label columns and margins; three rows under the
+        // bar numbers.
+        #expect(png.width == Int(layout.width) && png.width == 12 * 2 + 92 + 190 + 800)
         #expect(png.height == Int(layout.height))
         let mid = GridLayout.rowHeight / 2
         // Inside blocks: each row's own colour, rows in display order.
@@ -99,26 +100,34 @@ import TestSupport
 
     /// Rows of one family share a hue and step in lightness with pitch; every row's colour is its own.
     @Test func aHuePerFamilyALightnessPerPitch() {
-        let rows: [GridPicture.Row] = [("kick", 36), ("kick", 35), ("snare", 38), ("closed hat", 42), ("closed hat", 44)].map {
+        let rows: [GridPicture.Row] = [("kit", 36), ("kit", 35), ("kit", 38), ("kit", 42), ("kit", 44)].map {
             GridPicture.Row(label: "", blocks: [], family: $0.0, pitch: $0.1)
         } + (0..<30).map { GridPicture.Row(label: "", blocks: [], family: "tonal \($0)", pitch: 40 + $0) }
         let colors = GridColors.colors(for: rows)
-        func hue(_ c: (Double, Double, Double)) -> Double {
-            let (maximum, minimum) = (max(c.0, c.1, c.2), min(c.0, c.1, c.2))
-            let d = maximum - minimum
-            let h = maximum == c.0 ? (c.1 - c.2) / d : maximum == c.1 ? 2 + (c.2 - c.0) / d : 4 + (c.0 - c.1) / d
-            return (h * 60 + 360).truncatingRemainder(dividingBy: 360)
-        }
-        func lightness(_ c: (Double, Double, Double)) -> Double { (max(c.0, c.1, c.2) + min(c.0, c.1, c.2)) / 2 }
-        #expect(abs(hue(colors[0]) - hue(colors[1])) < 1 && abs(hue(colors[3]) - hue(colors[4])) < 1)
-        #expect(lightness(colors[1]) < lightness(colors[0]))  // 35 below 36: darker.
-        #expect(abs(hue(colors[0]) - hue(colors[2])) > 30)
+        #expect((1..<5).allSatisfy { abs(Self.hue(colors[0]) - Self.hue(colors[$0])) < 1 })
+        #expect(Self.lightness(colors[1]) < Self.lightness(colors[0]))  // 35 below 36: darker.
+        #expect(Self.lightness(colors[4]) > Self.lightness(colors[3]))
+        #expect(abs(Self.hue(colors[0]) - Self.hue(colors[5])) > 30)
         for i in colors.indices {
             for j in colors.indices where j > i {
-                let d = abs(colors[i].0 - colors[j].0) + abs(colors[i].1 - colors[j].1) + abs(colors[i].2 - colors[j].2)
-                #expect(d > 0.05, "rows \(i) and \(j) look alike")
+                #expect(Self.distance(colors[i], colors[j]) > 0.05, "rows \(i) and \(j) look alike")
             }
         }
+    }
+
+    /// Hue in degrees of an (r, g, b) colour.
+    static func hue(_ c: (Double, Double, Double)) -> Double {
+        let (maximum, minimum) = (max(c.0, c.1, c.2), min(c.0, c.1, c.2))
+        let d = maximum - minimum
+        let h = maximum == c.0 ? (c.1 - c.2) / d : maximum == c.1 ? 2 + (c.2 - c.0) / d : 4 + (c.0 - c.1) / d
+        return (h * 60 + 360).truncatingRemainder(dividingBy: 360)
+    }
+
+    static func lightness(_ c: (Double, Double, Double)) -> Double { (max(c.0, c.1, c.2) + min(c.0, c.1, c.2)) / 2 }
+
+    /// Sum of the channels' differences.
+    static func distance(_ a: (Double, Double, Double), _ b: (Double, Double, Double)) -> Double {
+        abs(a.0 - b.0) + abs(a.1 - b.1) + abs(a.2 - b.2)
     }
 
     @Test func fromToAndWidthChooseTheStretchAndTheSize() throws {

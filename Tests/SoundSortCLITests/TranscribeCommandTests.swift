@@ -35,6 +35,30 @@ import TestSupport
         #expect(try PNGImage(path: folder.path("song.png")).width > 600)
     }
 
+    /// The JSON gives every sound its instrument: the percussive sounds one (the kit, first), instruments in display
+    /// order, each a run of adjacent sounds; the track list names the same instrument on each sound's line.
+    @Test func theJSONAndTheTrackListCarryEachSoundsInstrument() throws {
+        let folder = TemporaryFolder()
+        let song = try Self.writeSong(in: folder)
+        let result = try runSoundSort(["transcribe", song, "--json", folder.path("song.json")])
+        #expect(result.status == 0, "\(result.standardError)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("song.json")))) as! [String: Any]
+        let sounds = try #require(json["sounds"] as? [[String: Any]])
+        let instruments = try sounds.map { try #require($0["instrument"] as? Int, "a sound without an instrument: \($0)") }
+        let kinds = sounds.map { $0["kind"] as? String }
+        #expect(instruments.count == 3 && kinds.filter { $0 == "percussive" }.count == 1 && kinds.first == "percussive")
+        #expect(instruments.first == 0)
+        // Numbered from 0 in display order, each a run: never back to an earlier one.
+        #expect(zip(instruments, instruments.dropFirst()).allSatisfy { $1 == $0 || $1 == $0 + 1 }, "\(instruments)")
+        #expect(instruments.dropFirst().allSatisfy { $0 >= 1 })  // The tones are not in the kit.
+        let lines = result.standardOutput.split(separator: "\n").dropFirst().map(String.init)
+        #expect(lines.count == 3)
+        for (line, instrument) in zip(lines, instruments) {
+            let name = instrument == 0 ? "kit" : "instrument \(instrument + 1)"
+            #expect(line.contains("  \(name)  "), "\(line) should name \(name)")
+        }
+    }
+
     @Test func sameSongSameBytes() throws {
         let folder = TemporaryFolder()
         let song = try Self.writeSong(in: folder)

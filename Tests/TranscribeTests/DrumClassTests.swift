@@ -88,4 +88,25 @@ import TestSupport
     func featuresAtTheEdgesOfTheRules(shares: [Float], decay: Double, expected: DrumClass) {
         #expect(DrumClassifier.classify(DrumFeatures(shares: shares, decay: decay)) == expected)
     }
+
+    /// A hat whose hits are cut by the next onset before they fall 3 dB (under a held bass, or by a kick) has no
+    /// measured decay there; its hits that did die away tell how short it is, however many were cut.
+    @Test func eventsCutBeforeTheirDecayCouldBeMeasuredDoNotMakeAHatACymbal() {
+        let hatRise: [Float] = [0, 0, 0, 0, 0, 1, 4, 9]  // Power above 4 kHz: a hat's.
+        func decay(_ seconds: Double, decayed: Bool) -> EventDecay {
+            EventDecay(length: min(seconds, 0.5), decayTime: seconds, decayed: decayed, rise: hatRise)
+        }
+        let measured = [decay(0.06, decayed: true), decay(0.08, decayed: true)]
+        let cut = [EventDecay](repeating: decay(DecayMeasurer.longestNote, decayed: false), count: 3)
+        let decays = measured + cut
+        let features = DrumClassifier.features(of: Array(decays.indices), decays: decays, alone: [Bool](repeating: true, count: 5))
+        #expect(features.decay == 0.08)  // Not 8 s: the median of the measured ones.
+        #expect(DrumClassifier.classify(features) == .closedHat)
+        // Cut hits alone still say the sound rings on: a cymbal.
+        let ringing = DrumClassifier.features(of: [0, 1, 2], decays: cut, alone: [true, true, true])
+        #expect(ringing.decay == DecayMeasurer.longestNote && DrumClassifier.classify(ringing) == .cymbal)
+        // A fall extrapolated to 2 s is a measurement: it counts.
+        let slow = [decay(2, decayed: false), decay(0.06, decayed: true), decay(2.5, decayed: false)]
+        #expect(DrumClassifier.features(of: [0, 1, 2], decays: slow, alone: [true, true, true]).decay == 2)
+    }
 }

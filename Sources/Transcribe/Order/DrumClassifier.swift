@@ -82,7 +82,17 @@ public enum DrumClassifier {
             counted += 1
         }
         if counted > 0 { for b in shares.indices { shares[b] /= Float(counted) } }
-        let times = used.map { decays[$0].decayTime }.sorted()
+        // An event cut by the next onset before it fell far enough to extrapolate says only that it was cut, not how
+        // fast the sound dies (a hat under a held bass note or cut by a kick): the events whose decay was measured
+        // decide, when there are any.
+        let measured = used.filter { decays[$0].hasMeasuredDecay }
+        let times = (measured.isEmpty ? used : measured).map { decays[$0].decayTime }.sorted()
         return DrumFeatures(shares: shares, decay: times.isEmpty ? 0 : times[times.count / 2])
     }
+}
+
+extension EventDecay {
+    /// Whether the decay time was measured or extrapolated from a measurable fall, rather than set to
+    /// `DecayMeasurer.longestNote` for an event cut before it fell `DecayMeasurer.measurableFall` dB.
+    var hasMeasuredDecay: Bool { decayed || decayTime < DecayMeasurer.longestNote }
 }
