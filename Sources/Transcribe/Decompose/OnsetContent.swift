@@ -42,7 +42,12 @@ extension OnsetPitchEstimator {
 
     /// The same over a window of every channel.
     public func content(_ audio: AudioWindow, onset: Int) -> OnsetContent? {
-        guard prepare(audio, onset: onset) else { return nil }
+        prepare(audio, onset: onset) ? preparedContent() : nil
+    }
+
+    /// `content` of the onset last `prepare`d.
+    func preparedContent() -> OnsetContent {
+        restoreIncrease()
         let whole = increase
         let total = whole.reduce(0, +)
         let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))

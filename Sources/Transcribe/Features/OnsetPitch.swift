@@ -51,6 +51,9 @@ public final class OnsetPitchEstimator {
     var post: [Float]
     var pre: [Float]
     var increase: [Float]
+    /// The increase as `prepare` left it: the analyses of one onset each start from it (`restoreIncrease`), so the
+    /// two spectra are taken once per onset, not once per analysis.
+    var onsetIncrease: [Float]
     let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
@@ -72,6 +75,7 @@ public final class OnsetPitchEstimator {
         post = [Float](repeating: 0, count: size / 2 + 1)
         pre = post
         increase = post
+        onsetIncrease = post
         binHz = sampleRate / Double(size)
         var candidates: [Double] = [], tapStart = [0], tapBin: [Int32] = [], tapWeight: [Float] = [], harmonicEnd: [Int32] = []
         let binHz = sampleRate / Double(size), binCount = size / 2 + 1
@@ -118,7 +122,12 @@ public final class OnsetPitchEstimator {
     /// Estimates the pitch of the sound starting at absolute frame `onset` of a window of every channel.
     /// - Parameter audio: a window holding `samples(around: onset)` within the file.
     public func estimate(_ audio: AudioWindow, onset: Int) -> PitchEstimate? {
-        guard prepare(audio, onset: onset) else { return nil }
+        prepare(audio, onset: onset) ? preparedEstimate() : nil
+    }
+
+    /// `estimate` of the onset last `prepare`d.
+    func preparedEstimate() -> PitchEstimate {
+        restoreIncrease()
         let (f0, _) = strongest()
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
     }
@@ -139,7 +148,12 @@ public final class OnsetPitchEstimator {
 
     /// The notes of a chord starting at absolute frame `onset` of a window of every channel (see above).
     public func chord(_ audio: AudioWindow, onset: Int) -> [PitchEstimate]? {
-        guard prepare(audio, onset: onset) else { return nil }
+        prepare(audio, onset: onset) ? preparedChord() : nil
+    }
+
+    /// `chord` of the onset last `prepare`d.
+    func preparedChord() -> [PitchEstimate]? {
+        restoreIncrease()
         let total = increase.reduce(0) { $0 + $1 * $1 }
         var notes: [PitchEstimate] = []
         var firstSalience: Float = 0
@@ -160,7 +174,8 @@ public final class OnsetPitchEstimator {
         return notes.map { PitchEstimate(frequency: $0.frequency, confidence: Double(explained)) }
     }
 
-    /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
+    /// Computes the spectral increase across `onset` (kept in `onsetIncrease` too); false when there is nothing to
+    /// analyse. The `prepared…` analyses then read it without taking the spectra again.
     func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
         let size = spectra.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
@@ -172,7 +187,13 @@ public final class OnsetPitchEstimator {
             increase[k] = max(0, post[k] - pre[k])
             total += increase[k] * increase[k]
         }
+        onsetIncrease.withUnsafeMutableBufferPointer { saved in _ = saved.update(fromContentsOf: increase) }
         return total > 1e-6
+    }
+
+    /// Puts back the increase `prepare` computed (an analysis clears harmonics from it as it goes).
+    func restoreIncrease() {
+        increase.withUnsafeMutableBufferPointer { increase in _ = increase.update(fromContentsOf: onsetIncrease) }
     }
 
     /// The candidate of greatest salience, refined, and its salience.
