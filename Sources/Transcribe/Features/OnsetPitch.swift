@@ -63,6 +63,11 @@ public final class OnsetPitchEstimator {
     let tapWeight: [Float]
     /// Taps of one harmonic are contiguous; `harmonicEnd` closes each harmonic's run (the maximum is per harmonic).
     let harmonicEnd: [Int32]
+    /// Each harmonic's weight (0.8ʰ⁻¹, no tap weighs more) and the first and last bins its taps read: with the
+    /// band maxima of the increase they bound a candidate's salience from above (`salienceBound`).
+    let harmonicWeight: [Float]
+    let harmonicBand: [(low: Int32, high: Int32)]
+    var bandMaxima: RangeMaxima
 
     /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
     /// - Throws: `.invalidParameter` for a sample rate or window out of range.
@@ -78,6 +83,7 @@ public final class OnsetPitchEstimator {
         onsetIncrease = post
         binHz = sampleRate / Double(size)
         var candidates: [Double] = [], tapStart = [0], tapBin: [Int32] = [], tapWeight: [Float] = [], harmonicEnd: [Int32] = []
+        var harmonicWeight: [Float] = [], harmonicBand: [(low: Int32, high: Int32)] = []
         let binHz = sampleRate / Double(size), binCount = size / 2 + 1
         var note = Self.lowestNote
         while note <= Self.highestNote {
@@ -94,6 +100,8 @@ public final class OnsetPitchEstimator {
                     tapWeight.append(weight * (1 - 0.5 * min(1, abs(Float(k) - centre) / halfWidth)))
                 }
                 harmonicEnd.append(Int32(tapBin.count))
+                harmonicWeight.append(weight)
+                harmonicBand.append((Int32(lo), Int32(hi)))
                 weight *= 0.8
             }
             tapStart.append(harmonicEnd.count)
@@ -104,6 +112,10 @@ public final class OnsetPitchEstimator {
         self.tapBin = tapBin
         self.tapWeight = tapWeight
         self.harmonicEnd = harmonicEnd
+        self.harmonicWeight = harmonicWeight
+        self.harmonicBand = harmonicBand
+        bandMaxima = RangeMaxima(binCount: Int(harmonicBand.map(\.high).max() ?? 0) + 1,
+                                 longestRun: Int(harmonicBand.map { $0.high - $0.low + 1 }.max() ?? 1))
     }
 
     /// Samples (absolute) an estimate at `onset` reads.
@@ -196,14 +208,36 @@ public final class OnsetPitchEstimator {
         increase.withUnsafeMutableBufferPointer { increase in _ = increase.update(fromContentsOf: onsetIncrease) }
     }
 
-    /// The candidate of greatest salience, refined, and its salience.
+    /// The candidate of greatest salience (the first of equals), refined, and its salience.
+    ///
+    /// The candidate of greatest upper bound is measured first, then, in order, only those whose bound could still
+    /// reach the best salience so far: the same answer as measuring every candidate, for a fraction of the reads.
     func strongest() -> (frequency: Double, salience: Float) {
-        var best = (salience: Float(-1), candidate: 0)
-        for candidate in candidates.indices {
+        increase.withUnsafeBufferPointer { bandMaxima.build($0) }
+        let bounds = candidates.indices.map(salienceBound)
+        var first = 0
+        for candidate in bounds.indices where bounds[candidate] > bounds[first] { first = candidate }
+        var best = (salience: salience(first), candidate: first)
+        for candidate in candidates.indices where candidate != first {
+            // An earlier candidate wins a tie, a later one must be greater.
+            let couldWin = candidate < best.candidate ? bounds[candidate] >= best.salience : bounds[candidate] > best.salience
+            guard couldWin else { continue }
             let s = salience(candidate)
-            if s > best.salience { best = (s, candidate) }
+            if s > best.salience || (s == best.salience && candidate < best.candidate) { best = (s, candidate) }
         }
         return (refine(candidates[best.candidate]), best.salience)
+    }
+
+    /// At least `salience(candidate)`: each harmonic's weight times the largest increase in its band (a tap's
+    /// weight never exceeds its harmonic's, rounding is monotone, and the sum is taken in the same order).
+    /// Needs `bandMaxima` built over the current increase.
+    func salienceBound(_ candidate: Int) -> Float {
+        var sum: Float = 0
+        for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
+            let band = harmonicBand[harmonic]
+            sum += harmonicWeight[harmonic] * bandMaxima.maximum(Int(band.low), Int(band.high))
+        }
+        return sum
     }
 
     /// Clears the increase within two bins of each harmonic of `f0`.
