@@ -63,11 +63,13 @@ public final class OnsetPitchEstimator {
     let tapWeight: [Float]
     /// Taps of one harmonic are contiguous; `harmonicEnd` closes each harmonic's run (the maximum is per harmonic).
     let harmonicEnd: [Int32]
-    /// Each harmonic's weight (0.8ʰ⁻¹, no tap weighs more) and the first and last bins its taps read: with the
-    /// band maxima of the increase they bound a candidate's salience from above (`salienceBound`).
+    /// Each harmonic's weight (0.8ʰ⁻¹, no tap weighs more) and the two `bandMaxima` entries giving the largest
+    /// increase over the bins its taps read: together they bound a candidate's salience from above (`salienceBound`).
     let harmonicWeight: [Float]
-    let harmonicBand: [(low: Int32, high: Int32)]
+    let harmonicMaximum: [(Int32, Int32)]
     var bandMaxima: RangeMaxima
+    /// Each candidate's bound, rewritten by every `strongest()`.
+    var bounds: [Float]
 
     /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
     /// - Throws: `.invalidParameter` for a sample rate or window out of range.
@@ -113,9 +115,14 @@ public final class OnsetPitchEstimator {
         self.tapWeight = tapWeight
         self.harmonicEnd = harmonicEnd
         self.harmonicWeight = harmonicWeight
-        self.harmonicBand = harmonicBand
-        bandMaxima = RangeMaxima(binCount: Int(harmonicBand.map(\.high).max() ?? 0) + 1,
-                                 longestRun: Int(harmonicBand.map { $0.high - $0.low + 1 }.max() ?? 1))
+        let bandMaxima = RangeMaxima(binCount: Int(harmonicBand.map(\.high).max() ?? 0) + 1,
+                                     longestRun: Int(harmonicBand.map { $0.high - $0.low + 1 }.max() ?? 1))
+        harmonicMaximum = harmonicBand.map { band in
+            let (a, b) = bandMaxima.entries(Int(band.low), Int(band.high))
+            return (Int32(a), Int32(b))
+        }
+        self.bandMaxima = bandMaxima
+        bounds = [Float](repeating: 0, count: candidates.count)
     }
 
     /// Samples (absolute) an estimate at `onset` reads.
@@ -214,7 +221,7 @@ public final class OnsetPitchEstimator {
     /// reach the best salience so far: the same answer as measuring every candidate, for a fraction of the reads.
     func strongest() -> (frequency: Double, salience: Float) {
         increase.withUnsafeBufferPointer { bandMaxima.build($0) }
-        let bounds = candidates.indices.map(salienceBound)
+        for candidate in candidates.indices { bounds[candidate] = salienceBound(candidate) }
         var first = 0
         for candidate in bounds.indices where bounds[candidate] > bounds[first] { first = candidate }
         var best = (salience: salience(first), candidate: first)
@@ -233,9 +240,15 @@ public final class OnsetPitchEstimator {
     /// Needs `bandMaxima` built over the current increase.
     func salienceBound(_ candidate: Int) -> Float {
         var sum: Float = 0
-        for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
-            let band = harmonicBand[harmonic]
-            sum += harmonicWeight[harmonic] * bandMaxima.maximum(Int(band.low), Int(band.high))
+        bandMaxima.withEntries { maxima in
+            harmonicMaximum.withUnsafeBufferPointer { entries in
+                harmonicWeight.withUnsafeBufferPointer { weights in
+                    for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
+                        let (a, b) = entries[harmonic]
+                        sum += weights[harmonic] * max(maxima[Int(a)], maxima[Int(b)])
+                    }
+                }
+            }
         }
         return sum
     }

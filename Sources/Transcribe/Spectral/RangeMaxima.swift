@@ -44,8 +44,20 @@ struct RangeMaxima {
     /// The largest value in bins `low...high`.
     @inline(__always)
     func maximum(_ low: Int, _ high: Int) -> Float {
-        let level = Self.level(ofLength: high - low + 1)
-        let row = level * binCount
-        return table.withUnsafeBufferPointer { max($0[row + low], $0[row + high - (1 << level) + 1]) }
+        let (a, b) = entries(low, high)
+        return table.withUnsafeBufferPointer { max($0[a], $0[b]) }
     }
+
+    /// The two table entries whose larger is the maximum of bins `low...high`: for runs fixed in advance, so that
+    /// a query is two reads (`withEntries`).
+    func entries(_ low: Int, _ high: Int) -> (Int, Int) {
+        precondition(0 <= low && low <= high && high < binCount, "run outside the bins")
+        let level = Self.level(ofLength: high - low + 1)
+        precondition(level < levelCount, "run longer than the table was built for")
+        return (level * binCount + low, level * binCount + high - (1 << level) + 1)
+    }
+
+    /// Calls `body` with the table, to read entries from `entries(_:_:)`.
+    @inline(__always)
+    func withEntries<R>(_ body: (UnsafeBufferPointer<Float>) -> R) -> R { table.withUnsafeBufferPointer(body) }
 }
