@@ -275,11 +275,19 @@ public final class OnsetPitchEstimator {
                 tapWeight.withUnsafeBufferPointer { weights in
                     for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
                         let end = Int(harmonicEnd[harmonic])
-                        var peak: Float = 0
-                        while tap < end {
+                        // Two running maxima, even and odd taps, so that each compare need not wait for the last
+                        // (a maximum is the same in any order).
+                        var peak: Float = 0, oddPeak: Float = 0
+                        while tap + 1 < end {
+                            peak = max(peak, increase[Int(bins[tap])] * weights[tap])
+                            oddPeak = max(oddPeak, increase[Int(bins[tap + 1])] * weights[tap + 1])
+                            tap += 2
+                        }
+                        if tap < end {
                             peak = max(peak, increase[Int(bins[tap])] * weights[tap])
                             tap += 1
                         }
+                        peak = max(peak, oddPeak)
                         sum += peak
                         if fundamental < 0 { fundamental = peak }
                         strongest = max(strongest, peak)
