@@ -164,8 +164,7 @@ struct CompoundSplitter {
         var ratios: [Float] = []
         for i in part.indices where part[i] >= significant { ratios.append(whole[i] / part[i]) }
         guard !ratios.isEmpty else { return nil }
-        ratios.sort()
-        let scale = ratios[Int(Double(ratios.count - 1) * Self.scaleQuantile)]
+        let scale = ratios.selectRanked(Int(Double(ratios.count - 1) * Self.scaleQuantile))
         guard scale > 0 else { return nil }
         // Shares are counted in the compound's audible bins (within the dynamic range of its peak), not in
         // energy: a quiet hat over a loud kick is still half of what one hears.
@@ -214,8 +213,7 @@ struct CompoundSplitter {
         var ratios: [Float] = []
         for i in remainder.indices where remainder[i] >= audible && candidate[i] > 0 { ratios.append(remainder[i] / candidate[i]) }
         guard !ratios.isEmpty else { return .infinity }
-        ratios.sort()
-        let scale = ratios[ratios.count / 2]
+        let scale = ratios.selectRanked(ratios.count / 2)
         var sum: Float = 0
         var count = 0
         for i in remainder.indices {
@@ -226,5 +224,35 @@ struct CompoundSplitter {
             count += 1
         }
         return count > 0 ? min(sum / Float(count), Self.audibleRange) : .infinity
+    }
+}
+
+extension Array where Element == Float {
+    /// The value that would stand at index `rank` were the array sorted ascending (the same value: the array must
+    /// hold no NaN), found by selection (Hoare's FIND), O(n) on average instead of a sort's O(n log n); the array is
+    /// left partly reordered.
+    mutating func selectRanked(_ rank: Int) -> Float {
+        precondition(indices.contains(rank), "rank out of range")
+        return withUnsafeMutableBufferPointer { values in
+            var low = 0, high = values.count - 1
+            while low < high {
+                // Median of three as the pivot value, so sorted input does not make it quadratic.
+                let (a, b, c) = (values[low], values[(low + high) / 2], values[high])
+                let pivot = Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), c))
+                var i = low, j = high
+                while i <= j {
+                    while values[i] < pivot { i += 1 }
+                    while values[j] > pivot { j -= 1 }
+                    if i <= j {
+                        values.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now values[low...j] ≤ pivot ≤ values[i...high], and everything between equals the pivot.
+                if rank <= j { high = j } else if rank >= i { low = i } else { return values[rank] }
+            }
+            return values[rank]
+        }
     }
 }

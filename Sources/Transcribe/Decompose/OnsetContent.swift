@@ -42,23 +42,20 @@ extension OnsetPitchEstimator {
 
     /// The same over a window of every channel.
     public func content(_ audio: AudioWindow, onset: Int) -> OnsetContent? {
-        guard prepare(audio, onset: onset) else { return nil }
+        prepare(audio, onset: onset) ? preparedContent() : nil
+    }
+
+    /// `content` of the onset last `prepare`d.
+    func preparedContent() -> OnsetContent {
+        restoreIncrease()
         let whole = increase
         let total = whole.reduce(0, +)
         let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))
         var peaked = [Float](repeating: 0, count: whole.count)
-        var surroundings = [Float](repeating: 0, count: whole.count)
-        var neighbourhood: [Float] = []
-        neighbourhood.reserveCapacity(2 * radius + 1)
         // Notes are sought on harmonics below the harmonic limit only, so the peaked part is needed only there.
         let lastBin = min(whole.count - 1, Int(min(Self.highestHarmonicFrequency, sampleRate / 2) / binHz) + radius)
-        for k in 0...lastBin {
-            neighbourhood.removeAll(keepingCapacity: true)
-            for j in max(0, k - radius)...min(whole.count - 1, k + radius) { neighbourhood.append(whole[j]) }
-            neighbourhood.sort()
-            surroundings[k] = neighbourhood[neighbourhood.count / 2]
-            peaked[k] = max(0, whole[k] - surroundings[k])
-        }
+        let surroundings = Self.localMedians(whole, radius: radius, through: lastBin)
+        for k in 0...lastBin { peaked[k] = max(0, whole[k] - surroundings[k]) }
         let peakedTotal = peaked.reduce(0, +)
         guard peakedTotal > 0 else { return OnsetContent(notes: [], residualShare: 1) }
 
@@ -83,6 +80,25 @@ extension OnsetPitchEstimator {
         let kept = Float(residual.count { $0 != 0 }) / Float(max(1, residual.count))
         let share = total > 0 && kept > 0 ? min(1, Double(left / total / kept)) : 0
         return OnsetContent(notes: notes, residualShare: notes.isEmpty ? 1 : share)
+    }
+
+    /// The median of `values` within `radius` bins of each bin up to `last` (fewer values at the edges; of an even
+    /// count, the upper middle one), 0 beyond `last`. A sorted window slides along, one value in and one out per
+    /// bin, instead of sorting every neighbourhood anew: the same medians.
+    static func localMedians(_ values: [Float], radius: Int, through last: Int) -> [Float] {
+        var medians = [Float](repeating: 0, count: values.count)
+        var window: [Float] = []  // Ascending.
+        window.reserveCapacity(2 * radius + 1)
+        func insert(_ value: Float) { window.insert(value, at: window.firstIndex { $0 > value } ?? window.count) }
+        for j in 0...min(values.count - 1, radius) { insert(values[j]) }
+        for k in 0...last {
+            if k > 0 {
+                if k - radius - 1 >= 0, let leaving = window.firstIndex(of: values[k - radius - 1]) { window.remove(at: leaving) }
+                if k + radius < values.count { insert(values[k + radius]) }
+            }
+            medians[k] = window[window.count / 2]
+        }
+        return medians
     }
 
     /// Takes a note's harmonics out of the increase by spectral smoothness (Klapuri): each harmonic loses at most

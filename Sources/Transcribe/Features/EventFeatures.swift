@@ -198,12 +198,14 @@ public final class FeatureExtractor {
         }
         let patch = AttackPatch(blocks: blockCount, bands: bands, values: values, present: present)
         let onset = onsetSample(event)
-        let single = pitch.estimate(audio, onset: onset)
+        // The onset's two spectra are taken once for the four analyses below.
+        let prepared = pitch.prepare(audio, onset: onset)
+        let single = prepared ? pitch.preparedEstimate() : nil
         var chord: [PitchEstimate] = []
         if (single?.confidence ?? 0) < settings.clearPitchConfidence {
-            chord = pitch.chord(audio, onset: onset) ?? []
+            chord = (prepared ? pitch.preparedChord() : nil) ?? []
         }
-        let content = pitch.content(audio, onset: onset)
+        let content = prepared ? pitch.preparedContent() : nil
         // A pitch that falls (a kick's sine, a tom) is a drum's, no note's; so is one that dies at once in a noise (a
         // snare's head under its wires; a marimba's note dies as fast, but alone).
         let noisy = (content?.residualShare ?? 1) >= Self.noisyResidual
@@ -212,7 +214,9 @@ public final class FeatureExtractor {
         where candidate.frequency < Self.drumBodyBelow && !candidates.contains(candidate.frequency) {
             candidates.append(candidate.frequency)
         }
-        let drumBodies = zip(candidates, pitch.persistence(audio, onset: onset, of: candidates)).compactMap { frequency, after in
+        let persistence = prepared && !candidates.isEmpty ? pitch.preparedPersistence(audio, onset: onset, of: candidates)
+                                                          : candidates.map { _ in nil }
+        let drumBodies = zip(candidates, persistence).compactMap { frequency, after in
             after.flatMap { abs($0.glide) > Self.maximumGlide || (noisy && $0.fall < -Self.maximumFall) ? frequency : nil }
         }
         return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies),

@@ -51,6 +51,9 @@ public final class OnsetPitchEstimator {
     var post: [Float]
     var pre: [Float]
     var increase: [Float]
+    /// The increase as `prepare` left it: the analyses of one onset each start from it (`restoreIncrease`), so the
+    /// two spectra are taken once per onset, not once per analysis.
+    var onsetIncrease: [Float]
     let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
@@ -60,6 +63,13 @@ public final class OnsetPitchEstimator {
     let tapWeight: [Float]
     /// Taps of one harmonic are contiguous; `harmonicEnd` closes each harmonic's run (the maximum is per harmonic).
     let harmonicEnd: [Int32]
+    /// Each harmonic's weight (0.8ʰ⁻¹, no tap weighs more) and the two `bandMaxima` entries giving the largest
+    /// increase over the bins its taps read: together they bound a candidate's salience from above (`salienceBound`).
+    let harmonicWeight: [Float]
+    let harmonicMaximum: [(Int32, Int32)]
+    var bandMaxima: RangeMaxima
+    /// Each candidate's bound, rewritten by every `strongest()`.
+    var bounds: [Float]
 
     /// - Parameter windowSeconds: analysis window: longer resolves lower notes, shorter suits short events.
     /// - Throws: `.invalidParameter` for a sample rate or window out of range.
@@ -72,8 +82,10 @@ public final class OnsetPitchEstimator {
         post = [Float](repeating: 0, count: size / 2 + 1)
         pre = post
         increase = post
+        onsetIncrease = post
         binHz = sampleRate / Double(size)
         var candidates: [Double] = [], tapStart = [0], tapBin: [Int32] = [], tapWeight: [Float] = [], harmonicEnd: [Int32] = []
+        var harmonicWeight: [Float] = [], harmonicBand: [(low: Int32, high: Int32)] = []
         let binHz = sampleRate / Double(size), binCount = size / 2 + 1
         var note = Self.lowestNote
         while note <= Self.highestNote {
@@ -90,6 +102,8 @@ public final class OnsetPitchEstimator {
                     tapWeight.append(weight * (1 - 0.5 * min(1, abs(Float(k) - centre) / halfWidth)))
                 }
                 harmonicEnd.append(Int32(tapBin.count))
+                harmonicWeight.append(weight)
+                harmonicBand.append((Int32(lo), Int32(hi)))
                 weight *= 0.8
             }
             tapStart.append(harmonicEnd.count)
@@ -100,6 +114,15 @@ public final class OnsetPitchEstimator {
         self.tapBin = tapBin
         self.tapWeight = tapWeight
         self.harmonicEnd = harmonicEnd
+        self.harmonicWeight = harmonicWeight
+        let bandMaxima = RangeMaxima(binCount: Int(harmonicBand.map(\.high).max() ?? 0) + 1,
+                                     longestRun: Int(harmonicBand.map { $0.high - $0.low + 1 }.max() ?? 1))
+        harmonicMaximum = harmonicBand.map { band in
+            let (a, b) = bandMaxima.entries(Int(band.low), Int(band.high))
+            return (Int32(a), Int32(b))
+        }
+        self.bandMaxima = bandMaxima
+        bounds = [Float](repeating: 0, count: candidates.count)
     }
 
     /// Samples (absolute) an estimate at `onset` reads.
@@ -118,7 +141,12 @@ public final class OnsetPitchEstimator {
     /// Estimates the pitch of the sound starting at absolute frame `onset` of a window of every channel.
     /// - Parameter audio: a window holding `samples(around: onset)` within the file.
     public func estimate(_ audio: AudioWindow, onset: Int) -> PitchEstimate? {
-        guard prepare(audio, onset: onset) else { return nil }
+        prepare(audio, onset: onset) ? preparedEstimate() : nil
+    }
+
+    /// `estimate` of the onset last `prepare`d.
+    func preparedEstimate() -> PitchEstimate {
+        restoreIncrease()
         let (f0, _) = strongest()
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
     }
@@ -139,7 +167,12 @@ public final class OnsetPitchEstimator {
 
     /// The notes of a chord starting at absolute frame `onset` of a window of every channel (see above).
     public func chord(_ audio: AudioWindow, onset: Int) -> [PitchEstimate]? {
-        guard prepare(audio, onset: onset) else { return nil }
+        prepare(audio, onset: onset) ? preparedChord() : nil
+    }
+
+    /// `chord` of the onset last `prepare`d.
+    func preparedChord() -> [PitchEstimate]? {
+        restoreIncrease()
         let total = increase.reduce(0) { $0 + $1 * $1 }
         var notes: [PitchEstimate] = []
         var firstSalience: Float = 0
@@ -160,7 +193,8 @@ public final class OnsetPitchEstimator {
         return notes.map { PitchEstimate(frequency: $0.frequency, confidence: Double(explained)) }
     }
 
-    /// Computes the spectral increase across `onset`; false when there is nothing to analyse.
+    /// Computes the spectral increase across `onset` (kept in `onsetIncrease` too); false when there is nothing to
+    /// analyse. The `prepared…` analyses then read it without taking the spectra again.
     func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
         let size = spectra.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
@@ -172,17 +206,51 @@ public final class OnsetPitchEstimator {
             increase[k] = max(0, post[k] - pre[k])
             total += increase[k] * increase[k]
         }
+        onsetIncrease.withUnsafeMutableBufferPointer { saved in _ = saved.update(fromContentsOf: increase) }
         return total > 1e-6
     }
 
-    /// The candidate of greatest salience, refined, and its salience.
+    /// Puts back the increase `prepare` computed (an analysis clears harmonics from it as it goes).
+    func restoreIncrease() {
+        increase.withUnsafeMutableBufferPointer { increase in _ = increase.update(fromContentsOf: onsetIncrease) }
+    }
+
+    /// The candidate of greatest salience (the first of equals), refined, and its salience.
+    ///
+    /// The candidate of greatest upper bound is measured first, then, in order, only those whose bound could still
+    /// reach the best salience so far: the same answer as measuring every candidate, for a fraction of the reads.
     func strongest() -> (frequency: Double, salience: Float) {
-        var best = (salience: Float(-1), candidate: 0)
-        for candidate in candidates.indices {
+        increase.withUnsafeBufferPointer { bandMaxima.build($0) }
+        for candidate in candidates.indices { bounds[candidate] = salienceBound(candidate) }
+        var first = 0
+        for candidate in bounds.indices where bounds[candidate] > bounds[first] { first = candidate }
+        var best = (salience: salience(first), candidate: first)
+        for candidate in candidates.indices where candidate != first {
+            // An earlier candidate wins a tie, a later one must be greater.
+            let couldWin = candidate < best.candidate ? bounds[candidate] >= best.salience : bounds[candidate] > best.salience
+            guard couldWin else { continue }
             let s = salience(candidate)
-            if s > best.salience { best = (s, candidate) }
+            if s > best.salience || (s == best.salience && candidate < best.candidate) { best = (s, candidate) }
         }
         return (refine(candidates[best.candidate]), best.salience)
+    }
+
+    /// At least `salience(candidate)`: each harmonic's weight times the largest increase in its band (a tap's
+    /// weight never exceeds its harmonic's, rounding is monotone, and the sum is taken in the same order).
+    /// Needs `bandMaxima` built over the current increase.
+    func salienceBound(_ candidate: Int) -> Float {
+        var sum: Float = 0
+        bandMaxima.withEntries { maxima in
+            harmonicMaximum.withUnsafeBufferPointer { entries in
+                harmonicWeight.withUnsafeBufferPointer { weights in
+                    for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
+                        let (a, b) = entries[harmonic]
+                        sum += weights[harmonic] * max(maxima[Int(a)], maxima[Int(b)])
+                    }
+                }
+            }
+        }
+        return sum
     }
 
     /// Clears the increase within two bins of each harmonic of `f0`.
@@ -207,11 +275,19 @@ public final class OnsetPitchEstimator {
                 tapWeight.withUnsafeBufferPointer { weights in
                     for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
                         let end = Int(harmonicEnd[harmonic])
-                        var peak: Float = 0
-                        while tap < end {
+                        // Two running maxima, even and odd taps, so that each compare need not wait for the last
+                        // (a maximum is the same in any order).
+                        var peak: Float = 0, oddPeak: Float = 0
+                        while tap + 1 < end {
+                            peak = max(peak, increase[Int(bins[tap])] * weights[tap])
+                            oddPeak = max(oddPeak, increase[Int(bins[tap + 1])] * weights[tap + 1])
+                            tap += 2
+                        }
+                        if tap < end {
                             peak = max(peak, increase[Int(bins[tap])] * weights[tap])
                             tap += 1
                         }
+                        peak = max(peak, oddPeak)
                         sum += peak
                         if fundamental < 0 { fundamental = peak }
                         strongest = max(strongest, peak)

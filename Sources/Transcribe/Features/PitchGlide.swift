@@ -26,6 +26,12 @@ extension OnsetPitchEstimator {
     /// - Complexity: three FFTs, whatever the number of pitches.
     func persistence(_ audio: AudioWindow, onset: Int, of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
         guard !pitches.isEmpty, prepare(audio, onset: onset) else { return pitches.map { _ in nil } }
+        return preparedPersistence(audio, onset: onset, of: pitches)
+    }
+
+    /// `persistence` at the onset last `prepare`d (which must be `onset`); it overwrites `post` with the later window.
+    func preparedPersistence(_ audio: AudioWindow, onset: Int, of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
+        restoreIncrease()
         let firsts = pitches.map { f0 in
             var first = (frequency: f0, value: Float(0))
             for h in 1...4 where f0 * Double(h) < sampleRate / 2 {

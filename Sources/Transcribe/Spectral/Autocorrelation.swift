@@ -19,17 +19,27 @@ final class Autocorrelation {
             fft = try RealFFT(size: size)
             transforms[size] = fft
         }
-        frame = [Float](repeating: 0, count: size)
+        // The buffers are kept from call to call (a tempo curve makes hundreds of calls of one size), zeroed as new.
+        Self.zeroed(&frame, count: size)
         for (i, value) in x.enumerated() { frame[i] = Float(value) }
-        power = [Float](repeating: 0, count: fft.binCount)
+        Self.zeroed(&power, count: fft.binCount)
         frame.withUnsafeBufferPointer { input in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) } }
-        even = [Float](repeating: 0, count: size)
+        Self.zeroed(&even, count: size)
         for k in 0..<fft.binCount {
             even[k] = power[k]
             if k > 0 && k < size / 2 { even[size - k] = power[k] }
         }
         return even.withUnsafeBufferPointer { input in
             fft.transform(input) { bins in (0...maxLag).map { Double(bins[2 * $0]) / Double(size) } }
+        }
+    }
+
+    /// Makes `buffer` `count` zeros, reusing its storage when it has that many elements already.
+    private static func zeroed(_ buffer: inout [Float], count: Int) {
+        if buffer.count == count {
+            buffer.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            buffer = [Float](repeating: 0, count: count)
         }
     }
 }

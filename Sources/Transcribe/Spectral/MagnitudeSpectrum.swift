@@ -53,8 +53,7 @@ public final class MagnitudeSpectrum {
             // One channel: the power's mean is itself (x / 1 is exact), so the magnitude comes straight from the bins.
             window.withUnsafeBufferPointer { window in
                 fft.transform(filling: { frame in
-                    audio.windowedFrames(channel: 0, from: start, window: window, into: frame,
-                                         before: before?[0] ?? 0, after: after?[0] ?? 0)
+                    Self.windowMono(audio, from: start, window: window, into: frame, before: before?[0] ?? 0, after: after?[0] ?? 0)
                 }) { spectrum in
                     for k in 0..<bins {
                         let re = spectrum[2 * k], im = spectrum[2 * k + 1]
@@ -86,5 +85,21 @@ public final class MagnitudeSpectrum {
         }
         let channelShare = Float(channels)
         for k in 0..<bins { magnitude[k] = (power[k] / channelShare).squareRoot() * scale }
+    }
+
+    /// `audio.windowedFrames` of a mono window, a stretch wholly within the file taken from a pointer to its first
+    /// sample: the same products, in a loop the compiler vectorises (the window's index arithmetic, checked for
+    /// overflow at every sample, kept it from doing so).
+    @inline(__always)
+    private static func windowMono(_ audio: AudioWindow, from start: Int, window: UnsafeBufferPointer<Float>,
+                                   into frame: UnsafeMutableBufferPointer<Float>, before: Float, after: Float) {
+        let size = window.count
+        guard start >= 0, start + size <= audio.end, let samples = audio.samples.baseAddress,
+              let weights = window.baseAddress, let output = frame.baseAddress else {
+            audio.windowedFrames(channel: 0, from: start, window: window, into: frame, before: before, after: after)
+            return
+        }
+        let first = samples + (start - audio.base)
+        for i in 0..<size { output[i] = first[i] * weights[i] }
     }
 }
