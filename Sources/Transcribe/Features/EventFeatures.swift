@@ -227,7 +227,7 @@ public final class FeatureExtractor {
     /// as the root of its square's mean over the channels (a power, so opposite phases do not cancel).
     private func level(_ audio: AudioWindow, from onset: Int) -> Double {
         let range = max(0, onset)..<min(audio.end, onset + attackSamples)
-        guard !range.isEmpty else { return -120 }
+        guard !range.isEmpty else { return DetectedEvent.unmeasuredLevel }
         let n = Double(range.count)
         var variance = 0.0
         for channel in 0..<audio.channelCount {
@@ -240,7 +240,7 @@ public final class FeatureExtractor {
             variance += max(0, sumSquares / n - (sum / n) * (sum / n))
         }
         let deviation = (variance / Double(audio.channelCount)).squareRoot()
-        return deviation > 0 ? 20 * log10(deviation) : -120
+        return deviation > 0 ? 20 * log10(deviation) : DetectedEvent.unmeasuredLevel
     }
 
     /// Features of every event of an in-memory spectrogram and signal; sets each event's `level`.

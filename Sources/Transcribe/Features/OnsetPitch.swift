@@ -44,6 +44,17 @@ public final class OnsetPitchEstimator {
     public static let referenceWindowLength = 4_096
     /// No window is shorter than this many samples.
     static let shortestWindow = 256
+    /// Each harmonic counts this much less than the one below it in the salience (a note's upper harmonics are
+    /// weaker and more often shared with other notes).
+    static let harmonicWeightDecay: Float = 0.8
+    /// A bin at the edge of a harmonic's band (half a semitone away) weighs this much less than one at its centre.
+    static let bandEdgeFalloff: Float = 0.5
+    /// A harmonic's energy is taken within this many bins either side of it (±21.5 Hz at the reference window),
+    /// wide enough for the window's main lobe.
+    static let harmonicHalfWidthBins = 2
+    /// A pitch is refined, and followed after the onset, on the strongest of its first this many harmonics (the ones
+    /// every pitched sound has, above the fundamental a bass or a kick may lack).
+    static let refinementHarmonics = 4
     /// Windows that resolve a harmonic or two at least, and no longer than a long note.
     public static let windowDurations: ClosedRange<Double> = 0.01...1
 
@@ -99,12 +110,12 @@ public final class OnsetPitchEstimator {
                 let centre = Float(f / binHz), halfWidth = Float(max(1, Double(hi - lo) / 2))
                 for k in lo...hi {
                     tapBin.append(Int32(k))
-                    tapWeight.append(weight * (1 - 0.5 * min(1, abs(Float(k) - centre) / halfWidth)))
+                    tapWeight.append(weight * (1 - Self.bandEdgeFalloff * min(1, abs(Float(k) - centre) / halfWidth)))
                 }
                 harmonicEnd.append(Int32(tapBin.count))
                 harmonicWeight.append(weight)
                 harmonicBand.append((Int32(lo), Int32(hi)))
-                weight *= 0.8
+                weight *= Self.harmonicWeightDecay
             }
             tapStart.append(harmonicEnd.count)
             note += Self.candidateStep
@@ -258,7 +269,7 @@ public final class OnsetPitchEstimator {
         var h = 1.0
         while f0 * h < sampleRate / 2 {
             let centre = Int((f0 * h / binHz).rounded())
-            for k in max(0, centre - 2)...min(increase.count - 1, centre + 2) { increase[k] = 0 }
+            for k in max(0, centre - Self.harmonicHalfWidthBins)...min(increase.count - 1, centre + Self.harmonicHalfWidthBins) { increase[k] = 0 }
             h += 1
         }
     }
@@ -300,10 +311,11 @@ public final class OnsetPitchEstimator {
         return fundamental < Self.fundamentalPresence * strongest ? sum * Self.missingFundamentalPenalty : sum
     }
 
-    /// The frequency of the strongest of the first four harmonics, from its interpolated peak, divided by its number.
+    /// The frequency of the strongest of the first `refinementHarmonics` harmonics, from its interpolated peak, divided
+    /// by its number.
     func refine(_ f0: Double) -> Double {
         var best = (value: Float(-1), estimate: f0)
-        for h in 1...4 {
+        for h in 1...Self.refinementHarmonics {
             let f = f0 * Double(h)
             guard f < sampleRate / 2 else { break }
             let (lo, hi) = band(around: f)
@@ -334,7 +346,7 @@ public final class OnsetPitchEstimator {
         var h = 1.0
         while f0 * h < limit {
             let centre = Int((f0 * h / binHz).rounded())
-            let low = max(nextFree, centre - 2, 0), high = min(increase.count - 1, centre + 2)
+            let low = max(nextFree, centre - Self.harmonicHalfWidthBins, 0), high = min(increase.count - 1, centre + Self.harmonicHalfWidthBins)
             if low <= high {
                 for k in low...high { near += increase[k] * increase[k] }
                 covered += high - low + 1

@@ -34,7 +34,7 @@ extension OnsetPitchEstimator {
         restoreIncrease()
         let firsts = pitches.map { f0 in
             var first = (frequency: f0, value: Float(0))
-            for h in 1...4 where f0 * Double(h) < sampleRate / 2 {
+            for h in 1...Self.refinementHarmonics where f0 * Double(h) < sampleRate / 2 {
                 let peak = harmonicPeak(near: f0 * Double(h), semitones: 0.5)
                 if peak.value > first.value { first = peak }
             }

@@ -12,7 +12,7 @@ struct InstrumentGrouping {
     /// - Parameter timbres: each sound's harmonic envelope (`HarmonicEnvelope.of`).
     func instruments(timbres: [AttackPatch]) -> [Int] {
         AgglomerativeClustering.labels(count: timbres.count, threshold: threshold) { a, b in
-            timbres[a].meanAbsoluteDifference(timbres[b]) ?? EventDistance.apart
+            timbres[a].meanAbsoluteDifference(timbres[b]) ?? Seriation.unrelated
         }
     }
 
@@ -20,7 +20,7 @@ struct InstrumentGrouping {
     static func distance(between a: [Int], and b: [Int], timbres: [AttackPatch]) -> Double {
         var total = 0.0
         for i in a {
-            for j in b { total += Double(timbres[i].meanAbsoluteDifference(timbres[j]) ?? EventDistance.apart) }
+            for j in b { total += Double(timbres[i].meanAbsoluteDifference(timbres[j]) ?? Seriation.unrelated) }
         }
         return total / Double(a.count * b.count)
     }

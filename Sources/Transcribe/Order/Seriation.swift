@@ -1,6 +1,9 @@
 /// Orders items so that similar ones are adjacent: the shortest open path through them (nearest-neighbour
 /// start, then 2-opt until no reversal shortens it), deterministic.
 public enum Seriation {
+    /// The distance of two items that share nothing to compare (patches with no block in common): larger than any
+    /// real distance in dB, finite so that sums and averages stay ordered.
+    public static let unrelated: Float = 10_000
     /// - Parameters:
     ///   - count: number of items.
     ///   - distance: symmetric distance between two items.

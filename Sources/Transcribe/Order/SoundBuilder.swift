@@ -36,7 +36,7 @@ struct SoundBuilder {
             } else {
                 let drum = drums[cluster]!
                 drumClass = drum.drumClass
-                midiNote = settings.generalMIDIDrums ? drum.note : min(127, 36 + percussiveRank)
+                midiNote = settings.generalMIDIDrums ? drum.note : min(127, Self.firstPercussiveNote + percussiveRank)
                 percussiveRank += 1
                 name += drum.drumClass.rawValue
             }
@@ -63,7 +63,7 @@ struct SoundBuilder {
         let percussive = clusters.filter { summaries[$0].kind == .percussive }
         let tonal = clusters.filter { summaries[$0].kind == .tonal }
         let kit = Seriation.order(count: percussive.count, distance: { a, b in
-            Double(templates[percussive[a]].meanAbsoluteDifference(templates[percussive[b]]) ?? EventDistance.apart)
+            Double(templates[percussive[a]].meanAbsoluteDifference(templates[percussive[b]]) ?? Seriation.unrelated)
         }, precedes: { a, b in
             summaries[percussive[a]].sortKey.lexicographicallyPrecedes(summaries[percussive[b]].sortKey)
         }).map { percussive[$0] }
@@ -153,6 +153,9 @@ struct SoundBuilder {
     /// An event's fairly clear pitch (`FeatureSettings.fairPitchConfidence`) counts when at least this many of its
     /// sound's such events agree.
     static let consistentEvents = 2
+
+    /// Without General MIDI drums, percussive sounds take MIDI notes from this one up, by rank (C2, the GM kick).
+    static let firstPercussiveNote = 36
 
     /// The mean attack patch (in dB) of a sound's events.
     private func template(_ cluster: [Int]) -> AttackPatch { AttackPatch.mean(of: cluster.map { features[$0].patch }) }
