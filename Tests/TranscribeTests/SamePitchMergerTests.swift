@@ -21,10 +21,11 @@ import Testing
             Self.event(hz: 440, offset: 7), Self.event(hz: 440, offset: 7),     // 1: 7 dB from 0, joined
             Self.event(hz: 440, offset: 20), Self.event(hz: 440, offset: 20),   // 2: 13 dB from 1, kept
             Self.event(hz: 494), Self.event(hz: 494),                           // 3: another pitch, kept
-            Self.event(hz: 440), Self.event(hz: nil),                           // 4: half pitched is no pitch, kept
+            Self.event(hz: 440), Self.event(hz: nil), Self.event(hz: nil),      // 4: a third pitched is no pitch, kept
+            Self.event(hz: 440), Self.event(hz: nil),                           // 5: half pitched is a pitch, joined
         ]
         let merger = SamePitchMerger(features: features, envelope: Self.harmonicBands, settings: TranscriptionSettings())
-        #expect(merger.merge([0, 0, 1, 1, 2, 2, 3, 3, 4, 4]) == [0, 0, 0, 0, 1, 1, 2, 2, 3, 3])
+        #expect(merger.merge([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 5, 5]) == [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 3, 0, 0])
     }
 
     @Test func aLowerThresholdKeepsThemApart() {

@@ -45,11 +45,9 @@ struct CompoundSplitter {
         }
         let sizes = (0..<clusterCount).map { cluster in labels.count { $0 == cluster } }
         guard !sizes.contains(0) else { preconditionFailure("cluster labels must be dense") }
-        // The median pitch of clusters most of whose events are pitched.
         let clusterPitch: [Double?] = (0..<clusterCount).map { cluster in
             let members = labels.indices.filter { labels[$0] == cluster }
-            let voiced = members.compactMap { pitches[$0] }.sorted()
-            return voiced.count * 2 >= members.count && !voiced.isEmpty ? voiced[voiced.count / 2] : nil
+            return ClusterPitch.of(voicedPitches: members.compactMap { pitches[$0] }, memberCount: members.count)
         }
         // Clusters whose pitch is a note's: a played note never falls like a drum's body, so a cluster in which a
         // quarter of the pitched events do is a drum.

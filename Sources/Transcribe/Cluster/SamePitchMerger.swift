@@ -23,9 +23,7 @@ struct SamePitchMerger {
         for (event, label) in labels.enumerated() { members[label].append(event) }
         let pitch: [Double?] = members.map { cluster in
             let voiced = cluster.filter { features[$0].isVoiced(minimumConfidence: settings.voicedConfidence) }
-            guard voiced.count * 2 > cluster.count else { return nil }
-            let sorted = voiced.compactMap { features[$0].pitch?.midiPitch }.sorted()
-            return sorted[sorted.count / 2]
+            return ClusterPitch.of(voicedPitches: voiced.compactMap { features[$0].pitch?.midiPitch }, memberCount: cluster.count)
         }
         let templates = members.map { AttackPatch.mean(of: $0.map { features[$0].patch }) }
         // A drum's body (a kick's falling sine) has no harmonics to compare: its sounds are compared by attack alone.

@@ -135,9 +135,8 @@ struct SimultaneousSounds {
             }
         }
         var result: [Int: Int] = [:]
-        for (label, values) in pitches where values.count * 2 > sizes[label]! {
-            let sorted = values.sorted()
-            result[label] = Int(sorted[sorted.count / 2].rounded())
+        for (label, values) in pitches {
+            if let pitch = ClusterPitch.of(voicedPitches: values, memberCount: sizes[label]!) { result[label] = Int(pitch.rounded()) }
         }
         return result
     }
