@@ -77,7 +77,8 @@ extension Transcriber {
     func featurePass(_ source: SampleSource, analyzer: FrameAnalyzer, onsets: OnsetPass, events: [DetectedEvent],
                      report: (Double) -> Void) throws(TranscribeError) -> (features: [EventFeatures], levels: [Double]) {
         let extractor = try FeatureExtractor(sampleRate: analyzer.sampleRate, frameDuration: analyzer.frameDuration,
-                                             bandCount: analyzer.bandCount, settings: settings.features, events: settings.events)
+                                             bandCount: analyzer.bandCount, settings: settings.features)
+        let leveller = try EventLevel(sampleRate: analyzer.sampleRate, settings: settings.events)
         let frameCount = onsets.frameMagnitude.count
         let end = onsets.sampleCount
         let bands = analyzer.bandCount
@@ -90,10 +91,9 @@ extension Transcriber {
             samples.withUnsafeBufferPointer { samples in
                 let audio = AudioWindow(samples: samples, channelCount: source.channelCount, base: 0, end: end)
                 for (index, event) in events.enumerated() {
-                    let (eventFeatures, level) = extractor.features(of: event, frameCount: frameCount,
-                                                                    linearRow: { rows[($0 * bands)..<(($0 + 1) * bands)] }, audio: audio)
-                    features.append(eventFeatures)
-                    levels.append(level)
+                    features.append(extractor.features(of: event, frameCount: frameCount,
+                                                       linearRow: { rows[($0 * bands)..<(($0 + 1) * bands)] }, audio: audio))
+                    levels.append(leveller.level(of: event, in: audio))
                     if index % 256 == 0 { report(Double(index) / Double(events.count)) }
                 }
             }
@@ -102,7 +102,8 @@ extension Transcriber {
         func needed(_ event: DetectedEvent) -> Range<Int> {
             let frames = extractor.frames(of: event, frameCount: frameCount)
             let fromFrames = analyzer.firstSample(ofFrame: frames.lowerBound)..<analyzer.endSample(ofFrame: max(frames.lowerBound, frames.upperBound - 1))
-            let fromSamples = extractor.samples(of: event)
+            let pitch = extractor.samples(of: event), level = leveller.samples(of: event)
+            let fromSamples = pitch.lowerBound..<max(pitch.upperBound, level.upperBound)
             return max(0, min(fromFrames.lowerBound, fromSamples.lowerBound))..<min(end, max(fromFrames.upperBound, fromSamples.upperBound))
         }
         try source.rewind()
@@ -121,7 +122,7 @@ extension Transcriber {
             }
             let frames = extractor.frames(of: events[index], frameCount: frameCount)
             if rows.count < frames.count * bands { rows = [Float](repeating: 0, count: frames.count * bands) }
-            let (eventFeatures, level) = window.withUnsafeBufferPointer { samples in
+            let (eventFeatures, level) = window.withUnsafeBufferPointer { samples -> (EventFeatures, Double) in
                 let audio = AudioWindow(samples: samples, channelCount: channels, base: base, end: end)
                 rows.withUnsafeMutableBufferPointer { rows in
                     onsets.firstFrame.withUnsafeBufferPointer { leading in
@@ -134,9 +135,10 @@ extension Transcriber {
                         }
                     }
                 }
-                return extractor.features(of: events[index], frameCount: frameCount,
-                                          linearRow: { frame in rows[((frame - frames.lowerBound) * bands)..<((frame - frames.lowerBound + 1) * bands)] },
-                                          audio: audio)
+                return (extractor.features(of: events[index], frameCount: frameCount,
+                                           linearRow: { frame in rows[((frame - frames.lowerBound) * bands)..<((frame - frames.lowerBound + 1) * bands)] },
+                                           audio: audio),
+                        leveller.level(of: events[index], in: audio))
             }
             features.append(eventFeatures)
             levels.append(level)

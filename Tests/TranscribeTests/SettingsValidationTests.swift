@@ -146,7 +146,7 @@ import TestSupport
         var events = EventSettings()
         events.levelDuration = 0
         #expect(throws: TranscribeError.invalidParameter(name: "events.levelDuration", value: "0.0 s", allowed: "0.001…1.0 s")) {
-            try FeatureExtractor(sampleRate: 44_100, frameDuration: 0.01, bandCount: 128, events: events)
+            try EventLevel(sampleRate: 44_100, settings: events)
         }
     }
 

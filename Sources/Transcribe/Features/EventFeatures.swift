@@ -111,8 +111,6 @@ public final class FeatureExtractor {
     let leadFrames: Int
     let framesPerBlock: Int
     let blockCount: Int
-    /// Samples over which an event's level is measured.
-    let attackSamples: Int
     /// A pitch below this (Hz) is checked for a drum's body: kicks, toms and snare heads sit there; higher notes are
     /// spared the second window.
     static let drumBodyBelow = 400.0
@@ -130,20 +128,17 @@ public final class FeatureExtractor {
     ///   - frameDuration: seconds between spectrogram frames.
     ///   - bandCount: mel bands per frame.
     /// - Throws: `.invalidParameter` naming a setting or argument out of range.
-    public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings(),
-                events: EventSettings = EventSettings()) throws(TranscribeError) {
+    public init(sampleRate: Double, frameDuration: Double, bandCount: Int, settings: FeatureSettings = FeatureSettings()) throws(TranscribeError) {
         try AudioFile.checkFormat(sampleRate: sampleRate, channelCount: 1)
         try SettingCheck.checkFrameDuration(frameDuration)
         try SettingCheck.check("bandCount", bandCount, SpectrogramSettings.melBandCounts)
         try settings.validate()
-        try events.validate()
         self.settings = settings
         self.sampleRate = sampleRate
         bands = bandCount
         leadFrames = max(1, Int((settings.backgroundLead / frameDuration).rounded()))
         framesPerBlock = max(1, Int((settings.blockDuration / frameDuration).rounded()))
         blockCount = max(1, Int((settings.attackDuration / settings.blockDuration).rounded()))
-        attackSamples = max(1, Int(events.levelDuration * sampleRate))
         pitch = try OnsetPitchEstimator(sampleRate: sampleRate)
     }
 
@@ -152,20 +147,17 @@ public final class FeatureExtractor {
         max(0, event.startFrame - leadFrames)..<min(frameCount, event.startFrame + blockCount * framesPerBlock)
     }
 
-    /// Samples (absolute) an event's pitch and level read.
-    func samples(of event: DetectedEvent) -> Range<Int> {
-        let onset = onsetSample(event)
-        return pitch.samples(around: onset).lowerBound..<max(pitch.samples(around: onset).upperBound, onset + attackSamples)
-    }
+    /// Samples (absolute) an event's pitch reads.
+    func samples(of event: DetectedEvent) -> Range<Int> { pitch.samples(around: onsetSample(event)) }
 
     private func onsetSample(_ event: DetectedEvent) -> Int { Int(event.onset * sampleRate) }
 
-    /// The features and attack level (dB) of `event`.
+    /// The features of `event` (its level is `EventLevel`'s).
     /// - Parameters:
     ///   - linearRow: the mel magnitudes (linear) of a frame within `frames(of:frameCount:)`.
     ///   - audio: a window of every channel holding `samples(of:)` that lies within the file.
     public func features(of event: DetectedEvent, frameCount: Int, linearRow: (Int) -> ArraySlice<Float>,
-                         audio: AudioWindow) -> (features: EventFeatures, level: Double) {
+                         audio: AudioWindow) -> EventFeatures {
         let floor = Float(-settings.dynamicRange)
         // The background: linear band magnitudes just before the onset, removed from every block.
         var background = [Float](repeating: 0, count: bands)
@@ -219,28 +211,7 @@ public final class FeatureExtractor {
         let drumBodies = zip(candidates, persistence).compactMap { frequency, after in
             after.flatMap { abs($0.glide) > Self.maximumGlide || (noisy && $0.fall < -Self.maximumFall) ? frequency : nil }
         }
-        return (EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies),
-                level(audio, from: onset))
-    }
-
-    /// Level of the attack in dB: the standard deviation (a constant offset is no loudness) of the first samples,
-    /// as the root of its square's mean over the channels (a power, so opposite phases do not cancel).
-    private func level(_ audio: AudioWindow, from onset: Int) -> Double {
-        let range = max(0, onset)..<min(audio.end, onset + attackSamples)
-        guard !range.isEmpty else { return DetectedEvent.unmeasuredLevel }
-        let n = Double(range.count)
-        var variance = 0.0
-        for channel in 0..<audio.channelCount {
-            var sum = 0.0, sumSquares = 0.0
-            for s in range {
-                let value = Double(audio.sample(frame: s, channel: channel))
-                sum += value
-                sumSquares += value * value
-            }
-            variance += max(0, sumSquares / n - (sum / n) * (sum / n))
-        }
-        let deviation = (variance / Double(audio.channelCount)).squareRoot()
-        return deviation > 0 ? 20 * log10(deviation) : DetectedEvent.unmeasuredLevel
+        return EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies)
     }
 
     /// Features of every event of an in-memory spectrogram and signal; sets each event's `level`.
@@ -248,13 +219,13 @@ public final class FeatureExtractor {
                                 settings: FeatureSettings = FeatureSettings()) throws(TranscribeError) -> [EventFeatures] {
         let extractor = try FeatureExtractor(sampleRate: spectrogram.sampleRate, frameDuration: spectrogram.frameDuration,
                                              bandCount: spectrogram.bandCount, settings: settings)
+        let leveller = try EventLevel(sampleRate: spectrogram.sampleRate)
         return samples.withUnsafeBufferPointer { signal in
             events.indices.map { index in
-                let (features, level) = extractor.features(of: events[index], frameCount: spectrogram.frameCount,
-                                                           linearRow: { ArraySlice(spectrogram.row($0).map { pow(10, $0) - 1 }) },
-                                                           audio: AudioWindow(mono: signal, end: signal.count))
-                events[index].level = level
-                return features
+                let audio = AudioWindow(mono: signal, end: signal.count)
+                events[index].level = leveller.level(of: events[index], in: audio)
+                return extractor.features(of: events[index], frameCount: spectrogram.frameCount,
+                                          linearRow: { ArraySlice(spectrogram.row($0).map { pow(10, $0) - 1 }) }, audio: audio)
             }
         }
     }
