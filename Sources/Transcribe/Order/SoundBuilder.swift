@@ -56,7 +56,7 @@ struct SoundBuilder {
     ///
     /// The percussive sounds form one instrument, the kit, shown first and ordered so that alike pieces are adjacent
     /// (the shortest path through their attack spectra). The tonal sounds are grouped into instruments by their
-    /// pitch-relative timbre (`InstrumentGrouping`); instruments follow the kit, ordered so that alike instruments are
+    /// harmonic envelopes (`InstrumentGrouping`); instruments follow the kit, ordered so that alike instruments are
     /// adjacent, and an instrument's sounds go low to high.
     private func displayOrder(templates: [AttackPatch], summaries: [Summary]) -> (order: [Int], instrument: [Int]) {
         let clusters = summaries.indices
