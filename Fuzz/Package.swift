@@ -14,15 +14,17 @@ let package = Package(
     name: "SoundSortFuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        // The entry into libFuzzer's driver, shared by every target.
+        .target(name: "FuzzDriver"),
         .executableTarget(
             name: "MIDIReaderFuzz",
-            dependencies: [.product(name: "MIDIIO", package: root)],
+            dependencies: ["FuzzDriver", .product(name: "MIDIIO", package: root)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])],
             linkerSettings: fuzzerFlags
         ),
         .executableTarget(
             name: "AudioReaderFuzz",
-            dependencies: [.product(name: "Transcribe", package: root)],
+            dependencies: ["FuzzDriver", .product(name: "Transcribe", package: root)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])],
             linkerSettings: fuzzerFlags
         ),

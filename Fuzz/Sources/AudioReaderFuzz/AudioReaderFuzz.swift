@@ -1,3 +1,4 @@
+import FuzzDriver
 import SoundSortCore
 import Transcribe
 
@@ -55,17 +56,8 @@ func check(_ transcription: Transcription) {
     }
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point under this name; it hands control to libFuzzer's driver.
 @_cdecl("AudioReaderFuzz_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzAudioReader(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzAudioReader(data, size) }
 }

@@ -1,3 +1,4 @@
+import FuzzDriver
 import MIDIIO
 
 /// What libFuzzer calls with each input: any bytes must give notes or a `MIDIError`, never a crash, hang or leak.
@@ -15,17 +16,8 @@ func fuzzMIDIReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt
-
 /// SwiftPM links an executable's entry point under this name; it hands control to libFuzzer's driver.
 @_cdecl("MIDIReaderFuzz_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments) { data, size in fuzzMIDIReader(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzMIDIReader(data, size) }
 }
