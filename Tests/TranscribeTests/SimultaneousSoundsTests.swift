@@ -62,6 +62,30 @@ import TestSupport
         #expect((content?.residualShare ?? 0) > SimultaneousSounds.residualForHit)
     }
 
+    @Test func aChordOnADeepKickIsFoundAboveTheKicksBody() throws {
+        // A deep kick's sine (60 → 45 Hz), under the range whose harmonics are resolved, wins the salience; the chord
+        // above it is still found.
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addKick(to: &signal, onsets: [0.5], startFrequency: 60, endFrequency: 45)
+        for frequency in [261.63, 329.63, 392.0] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.15)
+        }
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        let pitches = (content?.notes ?? []).map { Int($0.midiPitch.rounded()) }.sorted()
+        #expect(pitches == [60, 64, 67], "found \(content?.notes.map(\.midiPitch) ?? [])")
+    }
+
+    @Test func aDeepKickAloneHoldsNoNote() throws {
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addKick(to: &signal, onsets: [0.5], startFrequency: 60, endFrequency: 45)
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        let notes = content?.notes ?? []
+        // Nothing is left above the kick's body that could pass for a note.
+        #expect(notes.isEmpty, "found \(notes.map(\.midiPitch))")
+    }
+
     @Test func aCleanToneLeavesNoHit() throws {
         var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
         Synth.addTone(to: &signal, frequency: 330, onsets: [0.5], length: 0.4)
