@@ -157,7 +157,8 @@ public struct Transcriber: Sendable {
         // Events of a sound that is two sounds at once become one event of each.
         let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
         let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance, envelope: envelope)
-            .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass, drumBodies: features.map(\.pitchIsDrumBody))
+            .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass, drumBodies: features.map(\.pitchIsDrumBody),
+                   onsets: events.map(\.onset))
         let expanded = SimultaneousSounds(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
                                           bandCentres: analyzer.filterbank.centerFrequencies)
             .expand(events: events, features: features, split: split)

@@ -20,6 +20,31 @@ import Testing
         #expect(split == [[0], [0], [0], [0], [1], [1], [1], [1], [0, 1], [0, 1]])
     }
 
+    @Test func aPartIsOneHeardNearTheCompound() {
+        // Kicks and hats alone in the first minute; kick + hat together only two minutes later, when another kit
+        // plays: the first minute's kick and hat do not explain them.
+        let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.hat, count: 4) + Array(repeating: Self.patch([0, 1, 6, 7]), count: 2)
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]
+        let early: [Double] = [1, 2, 3, 4, 1.5, 2.5, 3.5, 4.5]
+        let far = splitter.split(patches: patches, pitches: Array(repeating: nil, count: 10), labels: labels,
+                                 drumBodies: Array(repeating: false, count: 10), onsets: early + [180, 181])
+        #expect(far == labels.map { [$0] })
+        // Within the neighbourhood, the same compound is both.
+        let near = splitter.split(patches: patches, pitches: Array(repeating: nil, count: 10), labels: labels,
+                                  drumBodies: Array(repeating: false, count: 10), onsets: early + [5 + Neighbourhood.seconds - 1, 6])
+        #expect(near[8...] == [[0, 1], [0, 1]])
+    }
+
+    @Test func theNeighbourhoodIsFoundBySearch() {
+        let times: [Double] = [0, 10, 100, 200]
+        #expect(Neighbourhood.contains(times, near: 100 + Neighbourhood.seconds))
+        #expect(!Neighbourhood.contains(times, near: 100 + Neighbourhood.seconds + 0.5))
+        #expect(Neighbourhood.contains(times, near: 200 - Neighbourhood.seconds))
+        #expect(!Neighbourhood.contains(times, near: 150))
+        #expect(!Neighbourhood.contains([], near: 0))
+        #expect(Neighbourhood.count([5, 60, 150, 229], near: times) == 2)  // 5 (by 0 and 10) and 229 (by 200)
+    }
+
     @Test func aKickWithSomethingNewGetsANewSound() {
         let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.hat, count: 4) + Array(repeating: Self.patch([0, 1, 3, 4]), count: 2)
         let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2]

@@ -49,6 +49,18 @@ import TestSupport
         }
     }
 
+    @Test func aHitUnderANoteIsADrumHeardNearIt() throws {
+        // Hats alone in the first seconds, then a tone over a hat near them and the same again a minute later, when
+        // no hat has played alone for a minute: only the first is believed to hold a hat.
+        var signal = Synth.silence(duration: 72, sampleRate: Self.rate)
+        let near = [4.0, 5.0], far = [68.0, 69.0]
+        Synth.addHat(to: &signal, onsets: [0.5, 1.0, 1.5, 2.0, 2.5] + near + far)
+        Synth.addTone(to: &signal, frequency: 330, onsets: near + far, length: 0.4, amplitude: 0.2)
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        for time in near { #expect(Self.events(at: time, in: transcription).count == 2, "at \(time) s") }
+        for time in far { #expect(Self.events(at: time, in: transcription).count == 1, "at \(time) s") }
+    }
+
     @Test func notesStandOutOfADrumHitsNoise() throws {
         // The onset content alone: a 330 Hz tone over a loud noise burst is found, and most energy is not its.
         var signal = Synth.silence(duration: 1, sampleRate: Self.rate)

@@ -38,7 +38,9 @@ struct CompoundSplitter {
     ///   - drumBodies: whether each event's pitch is a drum's body (a kick's falling sine), no note.
     /// - Returns: for each event, the clusters it belongs to: one, or two for a compound's event (remainders that
     ///   are no known sound get new clusters, numbered after the input's).
-    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int], drumBodies: [Bool]) -> [[Int]] {
+    ///   - onsets: each event's onset (seconds); a part must be heard alone near most of its compound's events
+    ///     (`Neighbourhood`). Nil: anywhere.
+    func split(patches: [AttackPatch], pitches: [Double?], labels: [Int], drumBodies: [Bool], onsets: [Double]? = nil) -> [[Int]] {
         let clusterCount = (labels.max() ?? -1) + 1
         let templates = (0..<clusterCount).map { cluster in
             template(of: labels.indices.filter { labels[$0] == cluster }.map { patches[$0] })
@@ -69,6 +71,14 @@ struct CompoundSplitter {
             guard a < clusterCount, b < clusterCount, let pa = clusterPitch[a], let pb = clusterPitch[b] else { return false }
             return abs(pa - pb) <= pitchTolerance
         }
+        let memberOnsets: [[Double]]? = onsets.map { onsets in
+            (0..<clusterCount).map { cluster in labels.indices.filter { labels[$0] == cluster }.map { onsets[$0] }.sorted() }
+        }
+        // A part is heard alone near most of the compound's events (a drum of the same loop), not only minutes away.
+        func heardNear(_ part: Int, _ compound: Int) -> Bool {
+            guard let memberOnsets else { return true }
+            return 2 * Neighbourhood.count(memberOnsets[compound], near: memberOnsets[part]) >= memberOnsets[compound].count
+        }
         // First decide which sounds are compounds (rarest first, built from more frequent, non-compound sounds)…
         let byFrequency = (0..<clusterCount).sorted { (sizes[$1], $0) < (sizes[$0], $1) }
         var compounds: [(cluster: Int, part: Int, remainder: [Float], covered: [Float])] = []
@@ -82,7 +92,7 @@ struct CompoundSplitter {
                 if sizes[part] == sizes[candidate], decompose(templates[part], into: templates[candidate]) != nil { continue }
                 // A pitched sound does not hold another pitched sound at another pitch: they only overlap in shape.
                 if let a = clusterPitch[candidate], let b = clusterPitch[part], abs(a - b) > pitchTolerance { continue }
-                if otherInstrument(candidate, part) { continue }
+                if otherInstrument(candidate, part) || !heardNear(part, candidate) { continue }
                 guard let (remainder, fit, covered) = decompose(templates[candidate], into: templates[part]) else { continue }
                 if best == nil || fit > best!.fit { best = (part, remainder, fit, covered) }
             }

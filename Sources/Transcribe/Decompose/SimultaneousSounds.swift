@@ -7,8 +7,8 @@ import Foundation
 /// pitch, else joins the first-pass sound of clearly pitched events at that pitch when there is one, else the sound of
 /// all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
 /// a kick's falling sine, a snare's head), with or without a hit beside it. A drum hit that started with notes is
-/// compared with the drums the song plays alone, only where the notes' harmonics are not (its patch there is the
-/// notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
+/// compared with the drums the song plays alone near it (`Neighbourhood`), only where the notes' harmonics are not (its
+/// patch there is the notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
 /// (a pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus; so what starts with a
 /// drum's body is split off only as another drum the song plays alone too).
 struct SimultaneousSounds {
@@ -49,10 +49,14 @@ struct SimultaneousSounds {
         }
         let percussive = Set(own).subtracting(pitchOfCluster.keys)
         // Drum sounds as heard alone: only events in which no note stood out make the templates.
-        let templates = Dictionary(grouping: own.indices.filter { percussive.contains(own[$0]) && (features[$0].content?.notes.isEmpty ?? true) },
-                                   by: { own[$0] })
-            .mapValues { AttackPatch.mean(of: $0.map { features[$0].patch }) }
-        let dictionary = templates.sorted { $0.key < $1.key }
+        let alone = Dictionary(grouping: own.indices.filter { percussive.contains(own[$0]) && (features[$0].content?.notes.isEmpty ?? true) },
+                               by: { own[$0] })
+        let dictionary = alone.mapValues { AttackPatch.mean(of: $0.map { features[$0].patch }) }.sorted { $0.key < $1.key }
+        let heardAlone = alone.mapValues { $0.map { events[$0].onset }.sorted() }
+        // A hit under notes is a drum heard alone near it (`Neighbourhood`).
+        func drums(near time: Double) -> [(key: Int, value: AttackPatch)] {
+            dictionary.filter { Neighbourhood.contains(heardAlone[$0.key]!, near: time) }
+        }
 
         var result = Result(events: [], features: [], labels: [], origins: [])
         func append(_ index: Int, _ feature: EventFeatures, _ label: Int) {
@@ -99,7 +103,7 @@ struct SimultaneousSounds {
                     var hit = feature
                     hit.pitch = nil
                     hit.chord = []
-                    if let label = hitLabel(hit.patch, mask: harmonicMask(notes), dictionary: dictionary) {
+                    if let label = hitLabel(hit.patch, mask: harmonicMask(notes), dictionary: drums(near: events[index].onset)) {
                         append(index, hit, label)
                     }
                 }
