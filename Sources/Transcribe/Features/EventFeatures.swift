@@ -24,8 +24,9 @@ public struct AttackPatch: Sendable, Equatable {
                     let end = i + bands
                     while i + 8 <= end {
                         let x = SIMD8<Float>(a[i..<(i + 8)]), y = SIMD8<Float>(b[i..<(i + 8)])
-                        let d = x - y
-                        sum += d.replacing(with: -d, where: d .< 0)
+                        // |x − y| by clearing the sign bit: one instruction, not a compare and a blend. It differs
+                        // from negating the negatives only at −0, which adds to the sum (never −0) as +0 does.
+                        sum += unsafeBitCast(unsafeBitCast(x - y, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: SIMD8<Float>.self)
                         i += 8
                     }
                     while i < end { sum[0] += abs(a[i] - b[i]); i += 1 }
@@ -175,8 +176,12 @@ public final class FeatureExtractor {
             present[block] = true
             let frames = max(first + 1, last)
             let offset = block * bands
-            for frame in first..<frames {
-                for (b, v) in linearRow(frame).enumerated() { values[offset + b] += v }
+            values.withUnsafeMutableBufferPointer { values in
+                for frame in first..<frames {
+                    linearRow(frame).withUnsafeBufferPointer { row in
+                        for b in 0..<min(bands, row.count) { values[offset + b] += row[b] }
+                    }
+                }
             }
             // Mean linear magnitude minus the background, then dB.
             let count = Float(frames - first)
