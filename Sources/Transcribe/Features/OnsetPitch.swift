@@ -296,23 +296,26 @@ public final class OnsetPitchEstimator {
         var fundamental: Float = -1
         var strongest: Float = 0
         var tap = candidate == 0 ? 0 : Int(harmonicEnd[tapStart[candidate] - 1])
+        guard let increase = increase.baseAddress else { return 0 }
         tapBin.withUnsafeBufferPointer { bins in
             tapWeight.withUnsafeBufferPointer { weights in
+                guard let weights = weights.baseAddress else { return }
                 for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
                     let end = Int(harmonicEnd[harmonic])
-                    // Two running maxima, even and odd taps, so that each compare need not wait for the last
-                    // (a maximum is the same in any order).
+                    // A harmonic's taps read consecutive bins from its first. Two running maxima, even and odd taps,
+                    // so that each compare need not wait for the last (a maximum is the same in any order).
+                    let count = end &- tap  // At least one: every harmonic reads a bin.
+                    let values = increase + Int(bins[tap]), tapWeights = weights + tap
                     var peak: Float = 0, oddPeak: Float = 0
-                    while tap + 1 < end {
-                        peak = max(peak, increase[Int(bins[tap])] * weights[tap])
-                        oddPeak = max(oddPeak, increase[Int(bins[tap + 1])] * weights[tap + 1])
-                        tap += 2
+                    var j = 0
+                    while j &+ 1 < count {
+                        peak = max(peak, values[j] * tapWeights[j])
+                        oddPeak = max(oddPeak, values[j &+ 1] * tapWeights[j &+ 1])
+                        j &+= 2
                     }
-                    if tap < end {
-                        peak = max(peak, increase[Int(bins[tap])] * weights[tap])
-                        tap += 1
-                    }
+                    if j < count { peak = max(peak, values[j] * tapWeights[j]) }
                     peak = max(peak, oddPeak)
+                    tap = end
                     sum += peak
                     if fundamental < 0 { fundamental = peak }
                     strongest = max(strongest, peak)

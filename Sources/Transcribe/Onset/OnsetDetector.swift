@@ -148,8 +148,11 @@ public struct FluxTracker {
                     // vectorises): a maximum is the same in any order.
                     filtered.update(from: earlier, count: bands)
                     for offset in stride(from: 1, through: min(radius, bands - 1), by: 1) {
-                        for band in 0..<(bands - offset) { filtered[band] = max(filtered[band], earlier[band + offset]) }
-                        for band in offset..<bands { filtered[band] = max(filtered[band], earlier[band - offset]) }
+                        // Each band against the one `offset` above, then below (shifted pointers: no index
+                        // arithmetic checked for overflow in the loops, which kept them scalar).
+                        let above = UnsafePointer(earlier + offset), shifted = filtered + offset
+                        for band in 0..<(bands &- offset) { filtered[band] = max(filtered[band], above[band]) }
+                        for band in 0..<(bands &- offset) { shifted[band] = max(shifted[band], earlier[band]) }
                     }
                 } else {
                     // Before the file is silence: a sound at time 0 is an onset.
