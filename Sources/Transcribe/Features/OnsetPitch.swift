@@ -65,6 +65,8 @@ public final class OnsetPitchEstimator {
     /// The increase as `prepare` left it: the analyses of one onset each start from it (`restoreIncrease`), so the
     /// two spectra are taken once per onset, not once per analysis.
     var onsetIncrease: [Float]
+    /// `strongest()` of the increase as `prepare` left it, once taken: the estimate and the chord both start there.
+    var onsetStrongest: (frequency: Double, salience: Float)?
     let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
@@ -158,7 +160,7 @@ public final class OnsetPitchEstimator {
     /// `estimate` of the onset last `prepare`d.
     func preparedEstimate() -> PitchEstimate {
         restoreIncrease()
-        let (f0, _) = strongest()
+        let (f0, _) = strongestAtOnset()
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
     }
 
@@ -188,7 +190,8 @@ public final class OnsetPitchEstimator {
         var notes: [PitchEstimate] = []
         var firstSalience: Float = 0
         while notes.count < Self.maximumChordNotes {
-            let (f0, salience) = strongest()
+            // The first note is the estimate's pitch: the increase is still as `prepare` left it.
+            let (f0, salience) = notes.isEmpty ? strongestAtOnset() : strongest()
             let pitch = PitchEstimate(frequency: f0, confidence: 0)
             if notes.isEmpty { firstSalience = salience }
             guard salience >= Self.chordSalienceShare * firstSalience, salience > 0,
@@ -207,18 +210,35 @@ public final class OnsetPitchEstimator {
     /// Computes the spectral increase across `onset` (kept in `onsetIncrease` too); false when there is nothing to
     /// analyse. The `prepared…` analyses then read it without taking the spectra again.
     func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
+        onsetStrongest = nil
         let size = spectra.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
         guard postStart + size / 2 < audio.end else { return false }
         magnitude(audio, start: postStart, into: &post)
         magnitude(audio, start: onset - size, into: &pre)
         var total: Float = 0
-        for k in increase.indices {
-            increase[k] = max(0, post[k] - pre[k])
-            total += increase[k] * increase[k]
+        // Through buffer pointers: a class's array properties are checked for exclusive access at every element.
+        increase.withUnsafeMutableBufferPointer { increase in
+            post.withUnsafeBufferPointer { post in
+                pre.withUnsafeBufferPointer { pre in
+                    for k in increase.indices {
+                        increase[k] = max(0, post[k] - pre[k])
+                        total += increase[k] * increase[k]
+                    }
+                }
+            }
         }
         onsetIncrease.withUnsafeMutableBufferPointer { saved in _ = saved.update(fromContentsOf: increase) }
         return total > 1e-6
+    }
+
+    /// `strongest()` of the increase as `prepare` left it (the increase must be so: right after `restoreIncrease`),
+    /// taken once per onset.
+    func strongestAtOnset() -> (frequency: Double, salience: Float) {
+        if let known = onsetStrongest { return known }
+        let found = strongest()
+        onsetStrongest = found
+        return found
     }
 
     /// Puts back the increase `prepare` computed (an analysis clears harmonics from it as it goes).
