@@ -128,10 +128,13 @@ public final class AudioFile {
             lastFinite.withUnsafeMutableBufferPointer { last in
                 // Almost every block is all finite: one branch-free pass (NaN and infinities have every exponent bit
                 // set) tells, and then the last frame is each channel's last finite sample.
-                let exponentBits: UInt32 = 0x7F80_0000
+                // With its exponent bits kept, a non-finite sample plus one exponent step reaches the sign bit and no
+                // other does: integer and, add and or, which the compiler vectorises (a compare per sample it did not).
+                let exponentBits: UInt32 = 0x7F80_0000, exponentStep: UInt32 = 0x0080_0000
                 var nonFiniteSeen: UInt32 = 0
-                for i in start..<(start + read * channels) { nonFiniteSeen |= samples[i].bitPattern & exponentBits == exponentBits ? 1 : 0 }
-                if nonFiniteSeen == 0 {
+                let first = samples.baseAddress! + start
+                for i in 0..<(read * channels) { nonFiniteSeen |= (first[i].bitPattern & exponentBits) &+ exponentStep }
+                if nonFiniteSeen & 0x8000_0000 == 0 {
                     for channel in 0..<channels { last[channel] = samples[start + (read - 1) * channels + channel] }
                     return
                 }

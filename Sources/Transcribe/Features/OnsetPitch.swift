@@ -65,6 +65,8 @@ public final class OnsetPitchEstimator {
     /// The increase as `prepare` left it: the analyses of one onset each start from it (`restoreIncrease`), so the
     /// two spectra are taken once per onset, not once per analysis.
     var onsetIncrease: [Float]
+    /// `strongest()` of the increase as `prepare` left it, once taken: the estimate and the chord both start there.
+    var onsetStrongest: (frequency: Double, salience: Float)?
     let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
@@ -158,7 +160,7 @@ public final class OnsetPitchEstimator {
     /// `estimate` of the onset last `prepare`d.
     func preparedEstimate() -> PitchEstimate {
         restoreIncrease()
-        let (f0, _) = strongest()
+        let (f0, _) = strongestAtOnset()
         return PitchEstimate(frequency: f0, confidence: harmonicity(f0, total: increase.reduce(0) { $0 + $1 * $1 }))
     }
 
@@ -188,7 +190,8 @@ public final class OnsetPitchEstimator {
         var notes: [PitchEstimate] = []
         var firstSalience: Float = 0
         while notes.count < Self.maximumChordNotes {
-            let (f0, salience) = strongest()
+            // The first note is the estimate's pitch: the increase is still as `prepare` left it.
+            let (f0, salience) = notes.isEmpty ? strongestAtOnset() : strongest()
             let pitch = PitchEstimate(frequency: f0, confidence: 0)
             if notes.isEmpty { firstSalience = salience }
             guard salience >= Self.chordSalienceShare * firstSalience, salience > 0,
@@ -207,18 +210,35 @@ public final class OnsetPitchEstimator {
     /// Computes the spectral increase across `onset` (kept in `onsetIncrease` too); false when there is nothing to
     /// analyse. The `prepared…` analyses then read it without taking the spectra again.
     func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
+        onsetStrongest = nil
         let size = spectra.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
         guard postStart + size / 2 < audio.end else { return false }
         magnitude(audio, start: postStart, into: &post)
         magnitude(audio, start: onset - size, into: &pre)
         var total: Float = 0
-        for k in increase.indices {
-            increase[k] = max(0, post[k] - pre[k])
-            total += increase[k] * increase[k]
+        // Through buffer pointers: a class's array properties are checked for exclusive access at every element.
+        increase.withUnsafeMutableBufferPointer { increase in
+            post.withUnsafeBufferPointer { post in
+                pre.withUnsafeBufferPointer { pre in
+                    for k in increase.indices {
+                        increase[k] = max(0, post[k] - pre[k])
+                        total += increase[k] * increase[k]
+                    }
+                }
+            }
         }
         onsetIncrease.withUnsafeMutableBufferPointer { saved in _ = saved.update(fromContentsOf: increase) }
         return total > 1e-6
+    }
+
+    /// `strongest()` of the increase as `prepare` left it (the increase must be so: right after `restoreIncrease`),
+    /// taken once per onset.
+    func strongestAtOnset() -> (frequency: Double, salience: Float) {
+        if let known = onsetStrongest { return known }
+        let found = strongest()
+        onsetStrongest = found
+        return found
     }
 
     /// Puts back the increase `prepare` computed (an analysis clears harmonics from it as it goes).
@@ -232,77 +252,93 @@ public final class OnsetPitchEstimator {
     /// reach the best salience so far: the same answer as measuring every candidate, for a fraction of the reads.
     func strongest() -> (frequency: Double, salience: Float) {
         increase.withUnsafeBufferPointer { bandMaxima.build($0) }
-        for candidate in candidates.indices { bounds[candidate] = salienceBound(candidate) }
+        // The bounds are moved out of the instance while in use: an array property of a class is checked for
+        // exclusive access at every element.
+        var bounds: [Float] = []
+        swap(&bounds, &self.bounds)
+        defer { swap(&bounds, &self.bounds) }
+        bounds.withUnsafeMutableBufferPointer { fillSalienceBounds($0) }
         var first = 0
         for candidate in bounds.indices where bounds[candidate] > bounds[first] { first = candidate }
-        var best = (salience: salience(first), candidate: first)
-        for candidate in candidates.indices where candidate != first {
-            // An earlier candidate wins a tie, a later one must be greater.
-            let couldWin = candidate < best.candidate ? bounds[candidate] >= best.salience : bounds[candidate] > best.salience
-            guard couldWin else { continue }
-            let s = salience(candidate)
-            if s > best.salience || (s == best.salience && candidate < best.candidate) { best = (s, candidate) }
+        let best = increase.withUnsafeBufferPointer { increase in
+            var best = (salience: salience(first, of: increase), candidate: first)
+            for candidate in candidates.indices where candidate != first {
+                // An earlier candidate wins a tie, a later one must be greater.
+                let couldWin = candidate < best.candidate ? bounds[candidate] >= best.salience : bounds[candidate] > best.salience
+                guard couldWin else { continue }
+                let s = salience(candidate, of: increase)
+                if s > best.salience || (s == best.salience && candidate < best.candidate) { best = (s, candidate) }
+            }
+            return best
         }
         return (refine(candidates[best.candidate]), best.salience)
     }
 
-    /// At least `salience(candidate)`: each harmonic's weight times the largest increase in its band (a tap's
-    /// weight never exceeds its harmonic's, rounding is monotone, and the sum is taken in the same order).
-    /// Needs `bandMaxima` built over the current increase.
-    func salienceBound(_ candidate: Int) -> Float {
-        var sum: Float = 0
+    /// Writes each candidate's upper bound on `salience(candidate)` into `bounds`: each harmonic's weight times the
+    /// largest increase in its band (a tap's weight never exceeds its harmonic's, rounding is monotone, and the sum
+    /// is taken in the same order). Needs `bandMaxima` built over the current increase.
+    func fillSalienceBounds(_ bounds: UnsafeMutableBufferPointer<Float>) {
         bandMaxima.withEntries { maxima in
             harmonicMaximum.withUnsafeBufferPointer { entries in
                 harmonicWeight.withUnsafeBufferPointer { weights in
-                    for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
-                        let (a, b) = entries[harmonic]
-                        sum += weights[harmonic] * max(maxima[Int(a)], maxima[Int(b)])
+                    tapStart.withUnsafeBufferPointer { tapStart in
+                        for candidate in 0..<(tapStart.count - 1) {
+                            var sum: Float = 0
+                            for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
+                                let (a, b) = entries[harmonic]
+                                sum += weights[harmonic] * max(maxima[Int(a)], maxima[Int(b)])
+                            }
+                            bounds[candidate] = sum
+                        }
                     }
                 }
             }
         }
-        return sum
     }
 
     /// Clears the increase within two bins of each harmonic of `f0`.
     func removeHarmonics(of f0: Double) {
-        var h = 1.0
-        while f0 * h < sampleRate / 2 {
-            let centre = Int((f0 * h / binHz).rounded())
-            for k in max(0, centre - Self.harmonicHalfWidthBins)...min(increase.count - 1, centre + Self.harmonicHalfWidthBins) { increase[k] = 0 }
-            h += 1
+        // One access to the increase, not one per bin (a class's array property is checked at every access).
+        increase.withUnsafeMutableBufferPointer { increase in
+            var h = 1.0
+            while f0 * h < sampleRate / 2 {
+                let centre = Int((f0 * h / binHz).rounded())
+                for k in max(0, centre - Self.harmonicHalfWidthBins)...min(increase.count - 1, centre + Self.harmonicHalfWidthBins) { increase[k] = 0 }
+                h += 1
+            }
         }
     }
 
     /// Sum over the candidate's harmonics of the largest weighted increase within half a semitone of each: each bin
     /// is weighed by the harmonic's weight and its closeness, so the salience peaks at the pitch.
-    func salience(_ candidate: Int) -> Float {
+    func salience(_ candidate: Int, of increase: UnsafeBufferPointer<Float>) -> Float {
         var sum: Float = 0
         var fundamental: Float = -1
         var strongest: Float = 0
         var tap = candidate == 0 ? 0 : Int(harmonicEnd[tapStart[candidate] - 1])
-        increase.withUnsafeBufferPointer { increase in
-            tapBin.withUnsafeBufferPointer { bins in
-                tapWeight.withUnsafeBufferPointer { weights in
-                    for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
-                        let end = Int(harmonicEnd[harmonic])
-                        // Two running maxima, even and odd taps, so that each compare need not wait for the last
-                        // (a maximum is the same in any order).
-                        var peak: Float = 0, oddPeak: Float = 0
-                        while tap + 1 < end {
-                            peak = max(peak, increase[Int(bins[tap])] * weights[tap])
-                            oddPeak = max(oddPeak, increase[Int(bins[tap + 1])] * weights[tap + 1])
-                            tap += 2
-                        }
-                        if tap < end {
-                            peak = max(peak, increase[Int(bins[tap])] * weights[tap])
-                            tap += 1
-                        }
-                        peak = max(peak, oddPeak)
-                        sum += peak
-                        if fundamental < 0 { fundamental = peak }
-                        strongest = max(strongest, peak)
+        guard let increase = increase.baseAddress else { return 0 }
+        tapBin.withUnsafeBufferPointer { bins in
+            tapWeight.withUnsafeBufferPointer { weights in
+                guard let weights = weights.baseAddress else { return }
+                for harmonic in tapStart[candidate]..<tapStart[candidate + 1] {
+                    let end = Int(harmonicEnd[harmonic])
+                    // A harmonic's taps read consecutive bins from its first. Two running maxima, even and odd taps,
+                    // so that each compare need not wait for the last (a maximum is the same in any order).
+                    let count = end &- tap  // At least one: every harmonic reads a bin.
+                    let values = increase + Int(bins[tap]), tapWeights = weights + tap
+                    var peak: Float = 0, oddPeak: Float = 0
+                    var j = 0
+                    while j &+ 1 < count {
+                        peak = max(peak, values[j] * tapWeights[j])
+                        oddPeak = max(oddPeak, values[j &+ 1] * tapWeights[j &+ 1])
+                        j &+= 2
                     }
+                    if j < count { peak = max(peak, values[j] * tapWeights[j]) }
+                    peak = max(peak, oddPeak)
+                    tap = end
+                    sum += peak
+                    if fundamental < 0 { fundamental = peak }
+                    strongest = max(strongest, peak)
                 }
             }
         }

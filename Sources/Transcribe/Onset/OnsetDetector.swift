@@ -137,21 +137,30 @@ public struct FluxTracker {
     public mutating func push(_ row: UnsafeBufferPointer<Float>) -> Float {
         let slot = (frames % lag) * bands  // Holds the frame `lag` before this one.
         var sum: Float = 0
+        let bands = bands, radius = radius, ready = frames >= lag
+        // Raw pointers: the same sum in the same order, without a bounds check per read.
         history.withUnsafeMutableBufferPointer { history in
             filtered.withUnsafeMutableBufferPointer { filtered in
-                if frames >= lag {
-                    for band in 0..<bands {
-                        var m = history[slot + band]
-                        for other in max(0, band - radius)...min(bands - 1, band + radius) { m = max(m, history[slot + other]) }
-                        filtered[band] = m
+                guard let earlier = history.baseAddress.map({ $0 + slot }), let filtered = filtered.baseAddress,
+                      let row = row.baseAddress else { return }
+                if ready {
+                    // The maximum over ±radius bands, one offset at a time over every band (loops the compiler
+                    // vectorises): a maximum is the same in any order.
+                    filtered.update(from: earlier, count: bands)
+                    for offset in stride(from: 1, through: min(radius, bands - 1), by: 1) {
+                        // Each band against the one `offset` above, then below (shifted pointers: no index
+                        // arithmetic checked for overflow in the loops, which kept them scalar).
+                        let above = UnsafePointer(earlier + offset), shifted = filtered + offset
+                        for band in 0..<(bands &- offset) { filtered[band] = max(filtered[band], above[band]) }
+                        for band in 0..<(bands &- offset) { shifted[band] = max(shifted[band], earlier[band]) }
                     }
                 } else {
                     // Before the file is silence: a sound at time 0 is an onset.
-                    for band in 0..<bands { filtered[band] = 0 }
+                    filtered.update(repeating: 0, count: bands)
                 }
                 for band in 0..<bands {
                     sum += max(0, row[band] - filtered[band])
-                    history[slot + band] = row[band]
+                    earlier[band] = row[band]
                 }
             }
         }
@@ -160,9 +169,43 @@ public struct FluxTracker {
     }
 }
 
-/// The `q` quantile (0…1) of `values`, by sorting a copy.
+/// The `q` quantile (0…1) of `values`: the element at index ⌊(count − 1) × q⌋ of the sorted values.
+///
+/// The quantiles asked for lie near the top, so the few values above the rank are kept in a min-heap, O(n log k) for
+/// k of them, instead of sorting all n: the same value. Many values above the rank, or a NaN (no order), sort a copy.
 func percentile(_ values: [Float], _ q: Double) -> Float {
     guard !values.isEmpty else { return 0 }
-    let sorted = values.sorted()
-    return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]
+    let rank = min(values.count - 1, Int(Double(values.count - 1) * q))
+    let kept = values.count - rank  // The value sought is the kept-th largest.
+    guard kept <= percentileHeapLimit, !values.contains(where: \.isNaN) else { return values.sorted()[rank] }
+    var heap: [Float] = []  // The largest values seen, smallest first.
+    heap.reserveCapacity(kept)
+    for value in values {
+        if heap.count < kept {
+            heap.append(value)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child] < heap[parent] else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+        } else if value > heap[0] {
+            heap[0] = value
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < kept && heap[left] < heap[smallest] { smallest = left }
+                if right < kept && heap[right] < heap[smallest] { smallest = right }
+                guard smallest != parent else { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+    }
+    return heap[0]
 }
+
+/// Beyond this many values above the rank, `percentile` sorts.
+private let percentileHeapLimit = 8_192

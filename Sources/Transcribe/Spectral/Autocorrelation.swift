@@ -20,14 +20,31 @@ final class Autocorrelation {
             transforms[size] = fft
         }
         // The buffers are kept from call to call (a tempo curve makes hundreds of calls of one size), zeroed as new.
+        // They are swapped out of the instance while in use: indexing a class's array property checks exclusive
+        // access at every element, which cost more than the two FFTs.
+        var frame: [Float] = [], power: [Float] = [], even: [Float] = []
+        swap(&frame, &self.frame)
+        swap(&power, &self.power)
+        swap(&even, &self.even)
+        defer {
+            swap(&frame, &self.frame)
+            swap(&power, &self.power)
+            swap(&even, &self.even)
+        }
         Self.zeroed(&frame, count: size)
-        for (i, value) in x.enumerated() { frame[i] = Float(value) }
+        frame.withUnsafeMutableBufferPointer { frame in
+            for (i, value) in x.enumerated() { frame[i] = Float(value) }
+        }
         Self.zeroed(&power, count: fft.binCount)
         frame.withUnsafeBufferPointer { input in power.withUnsafeMutableBufferPointer { fft.powerSpectrum(input, into: $0) } }
         Self.zeroed(&even, count: size)
-        for k in 0..<fft.binCount {
-            even[k] = power[k]
-            if k > 0 && k < size / 2 { even[size - k] = power[k] }
+        even.withUnsafeMutableBufferPointer { even in
+            power.withUnsafeBufferPointer { power in
+                for k in 0..<fft.binCount {
+                    even[k] = power[k]
+                    if k > 0 && k < size / 2 { even[size - k] = power[k] }
+                }
+            }
         }
         return even.withUnsafeBufferPointer { input in
             fft.transform(input) { bins in (0...maxLag).map { Double(bins[2 * $0]) / Double(size) } }

@@ -57,11 +57,36 @@ public final class FrameAnalyzer {
 
     /// The power (sum of squared FFT magnitudes, the channels' mean, scaled as the magnitudes are) of each octave
     /// band of `BandEnvelope` in the frame last analysed.
+    ///
+    /// Each band's sum is a chain of dependent additions in bin order; two bands are summed side by side so that their
+    /// chains overlap (each in its own order: the same sums to the bit).
     public func octavePowers(into powers: UnsafeMutableBufferPointer<Float>) {
-        for band in 0..<(octaveBandStarts.count - 1) {
-            var sum: Float = 0
-            for k in octaveBandStarts[band]..<max(octaveBandStarts[band], octaveBandStarts[band + 1]) { sum += magnitude[k] * magnitude[k] }
-            powers[band] = sum
+        guard let magnitude = UnsafePointer(magnitude.baseAddress) else { return }
+        octaveBandStarts.withUnsafeBufferPointer { starts in
+            @inline(__always) func range(_ band: Int) -> Range<Int> { starts[band]..<max(starts[band], starts[band + 1]) }
+            var band = 0
+            while band < starts.count - 1 {
+                let first = range(band)
+                guard band + 1 < starts.count - 1 else {
+                    var sum: Float = 0
+                    for k in first { sum += magnitude[k] * magnitude[k] }
+                    powers[band] = sum
+                    break
+                }
+                let second = range(band + 1)
+                let common = min(first.count, second.count)
+                var (sum0, sum1): (Float, Float) = (0, 0)
+                for j in 0..<common {
+                    let a = magnitude[first.lowerBound &+ j], b = magnitude[second.lowerBound &+ j]
+                    sum0 += a * a
+                    sum1 += b * b
+                }
+                for k in (first.lowerBound + common)..<first.upperBound { sum0 += magnitude[k] * magnitude[k] }
+                for k in (second.lowerBound + common)..<second.upperBound { sum1 += magnitude[k] * magnitude[k] }
+                powers[band] = sum0
+                powers[band + 1] = sum1
+                band += 2
+            }
         }
     }
 

@@ -61,16 +61,43 @@ public struct MelFilterbank: Sendable {
     }
 
     /// Applies the filters to one magnitude (or power) spectrum.
+    ///
+    /// Each band's sum is a chain of dependent additions, in bin order; four bands are summed side by side so that
+    /// their chains overlap (each still in its own order, so the sums are the same to the bit).
     @inline(__always)
     public func apply(_ spectrum: UnsafeBufferPointer<Float>, into bands: UnsafeMutableBufferPointer<Float>) {
         flatWeights.withUnsafeBufferPointer { weights in
             firstBin.withUnsafeBufferPointer { firstBin in
                 weightStart.withUnsafeBufferPointer { starts in
-                    for band in 0..<bandCount {
-                        let bin = firstBin[band] - starts[band]
+                    guard let weights = weights.baseAddress, let spectrum = spectrum.baseAddress else { return }
+                    // Band b's weight i (from starts[b]) multiplies bin firstBin[b] + i - starts[b].
+                    @inline(__always) func bins(_ band: Int) -> UnsafePointer<Float> { spectrum + (firstBin[band] - starts[band]) }
+                    var band = 0
+                    while band + 4 <= bandCount {
+                        let (s0, s1, s2, s3) = (starts[band], starts[band + 1], starts[band + 2], starts[band + 3])
+                        let (l0, l1, l2, l3) = (s1 - s0, s2 - s1, s3 - s2, starts[band + 4] - s3)
+                        let (b0, b1, b2, b3) = (bins(band), bins(band + 1), bins(band + 2), bins(band + 3))
+                        var (sum0, sum1, sum2, sum3): (Float, Float, Float, Float) = (0, 0, 0, 0)
+                        let common = min(l0, l1, l2, l3)
+                        for j in 0..<common {
+                            sum0 += weights[s0 &+ j] * b0[s0 &+ j]
+                            sum1 += weights[s1 &+ j] * b1[s1 &+ j]
+                            sum2 += weights[s2 &+ j] * b2[s2 &+ j]
+                            sum3 += weights[s3 &+ j] * b3[s3 &+ j]
+                        }
+                        for j in common..<l0 { sum0 += weights[s0 &+ j] * b0[s0 &+ j] }
+                        for j in common..<l1 { sum1 += weights[s1 &+ j] * b1[s1 &+ j] }
+                        for j in common..<l2 { sum2 += weights[s2 &+ j] * b2[s2 &+ j] }
+                        for j in common..<l3 { sum3 += weights[s3 &+ j] * b3[s3 &+ j] }
+                        (bands[band], bands[band + 1], bands[band + 2], bands[band + 3]) = (sum0, sum1, sum2, sum3)
+                        band += 4
+                    }
+                    while band < bandCount {
+                        let b = bins(band)
                         var sum: Float = 0
-                        for i in starts[band]..<starts[band + 1] { sum += weights[i] * spectrum[bin + i] }
+                        for i in starts[band]..<starts[band + 1] { sum += weights[i] * b[i] }
                         bands[band] = sum
+                        band += 1
                     }
                 }
             }
