@@ -13,6 +13,8 @@ public struct SpectrogramPicture: Sendable, Equatable {
 /// `ReplayableSource.budgetValues`, each frame's linear mel row (so the feature pass need not compute them again).
 struct OnsetPass {
     var onsetFunction: [Float] = []
+    /// The same over the bands from `QuietHits.lowestFrequency` up alone (hats under louder sounds).
+    var highOnsetFunction: [Float] = []
     var frameMagnitude: [Float] = []
     /// Frames in the file.
     var sampleCount = 0
@@ -46,6 +48,8 @@ extension Transcriber {
             result.picture = SpectrogramPicture(values: [], bands: column.count, frameDuration: analyzer.frameDuration * Double(decimation))
         }
         result.onsetFunction.reserveCapacity(expectedFrames)
+        result.highOnsetFunction.reserveCapacity(expectedFrames)
+        let highBands = analyzer.filterbank.centerFrequencies.firstIndex { $0 >= QuietHits.lowestFrequency } ?? analyzer.bandCount
         result.frameMagnitude.reserveCapacity(expectedFrames)
         var rows: [Float] = []
         if keepRows { rows.reserveCapacity(expectedFrames * analyzer.bandCount) }
@@ -53,7 +57,9 @@ extension Transcriber {
             frame, row, linear, magnitude in
             powers.withUnsafeMutableBufferPointer { analyzer.octavePowers(into: $0) }
             powers.withUnsafeBufferPointer { result.envelope.append(powers: $0) }
-            result.onsetFunction.append(flux.push(row))
+            let (all, high) = flux.push(row, highBandsFrom: highBands)
+            result.onsetFunction.append(all)
+            result.highOnsetFunction.append(high)
             result.frameMagnitude.append(magnitude)
             if keepRows { rows.append(contentsOf: linear) }
             if keepPicture {

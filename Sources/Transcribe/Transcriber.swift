@@ -134,6 +134,16 @@ public struct Transcriber: Sendable {
                                                                frameDuration: analyzer.frameDuration)).sorted()
         var events = try EventSegmenter.events(onsetFrames: onsetFrames, frameMagnitude: pass.frameMagnitude,
                                            frameDuration: analyzer.frameDuration, settings: settings.events)
+        // Hits heard only in the high bands are events of their own that end no other (`QuietHits`).
+        let quietFrames = try QuietHits.onsets(highFlux: pass.highOnsetFunction, besides: onsetFrames,
+                                               frameDuration: analyzer.frameDuration, settings: settings.onsets)
+        let foundCount = events.count
+        if !quietFrames.isEmpty {
+            let quiet = Set(quietFrames)
+            events += try EventSegmenter.events(onsetFrames: (onsetFrames + quietFrames).sorted(), frameMagnitude: pass.frameMagnitude,
+                                                frameDuration: analyzer.frameDuration, settings: settings.events)
+                .filter { quiet.contains($0.startFrame) }
+        }
         let tempoMap = BeatTracker(frameDuration: analyzer.frameDuration, settings: settings.beats)
             .track(pass.onsetFunction, imposedBeatsPerMinute: settings.imposedTempo,
                    firstOnset: onsetFrames.first.map { Double($0) * analyzer.frameDuration })?.map
@@ -143,11 +153,18 @@ public struct Transcriber: Sendable {
                             picture: pass.picture)
         }
         progress(.features, 0)
-        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: events) { progress(.features, $0) }
-        for index in events.indices { events[index].level = measured.levels[index] }
+        // The feature pass reads the events in onset order.
+        let passOrder = events.indices.sorted { (events[$0].startFrame, $0) < (events[$1].startFrame, $1) }
+        let measured = try featurePass(source, analyzer: analyzer, onsets: pass, events: passOrder.map { events[$0] }) { progress(.features, $0) }
+        var measuredFeatures = measured.features
+        for (position, index) in passOrder.enumerated() {
+            events[index].level = measured.levels[position]
+            measuredFeatures[index] = measured.features[position]
+        }
+        let quietHits = Array(events[foundCount...]), quietFeatures = Array(measuredFeatures[foundCount...])
         let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration,
                                                    voicedConfidence: settings.voicedConfidence, pitchTolerance: settings.pitchTolerance)
-            .filter(events: events, features: measured.features)
+            .filter(events: Array(events[..<foundCount]), features: Array(measuredFeatures[..<foundCount]))
         events = kept
         progress(.clustering, 0)
         let envelope = HarmonicEnvelope(bandCentres: analyzer.filterbank.centerFrequencies)
@@ -163,16 +180,19 @@ public struct Transcriber: Sendable {
                                           bandCentres: analyzer.filterbank.centerFrequencies)
             .expand(events: events, features: features, split: split)
         progress(.ordering, 0)
-        let refined = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+        var merged = expanded
+        merged.labels = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
             .merge(features: expanded.features, labels: expanded.labels)
-        let labels = denseLabels(refined)
-        let voicedHz = expanded.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
-        let decays = DecayMeasurer(envelope: pass.envelope).measure(events: expanded.events, pitches: voicedHz, labels: labels)
-        var parts = expanded.events
-        for (index, level) in PartLevels.levels(parts.map(\.level), origins: expanded.origins, labels: labels).enumerated() {
+        let sounds = QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+            .join(hits: quietHits, features: quietFeatures, to: merged, firstOrigin: events.count)
+        let labels = denseLabels(sounds.labels)
+        let voicedHz = sounds.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
+        let decays = DecayMeasurer(envelope: pass.envelope).measure(events: sounds.events, pitches: voicedHz, labels: labels)
+        var parts = sounds.events
+        for (index, level) in PartLevels.levels(parts.map(\.level), origins: sounds.origins, labels: labels).enumerated() {
             parts[index].level = level
         }
-        let transcription = SoundBuilder(events: parts, features: expanded.features, labels: labels, decays: decays,
+        let transcription = SoundBuilder(events: parts, features: sounds.features, labels: labels, decays: decays,
                                          envelope: envelope, settings: settings)
             .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)

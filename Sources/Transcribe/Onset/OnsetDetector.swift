@@ -135,8 +135,13 @@ public struct FluxTracker {
 
     /// The flux of the next frame (`row`: its log-mel values).
     public mutating func push(_ row: UnsafeBufferPointer<Float>) -> Float {
+        push(row, highBandsFrom: bands).all
+    }
+
+    /// The flux of the next frame over every band, and over the bands from `highBandsFrom` up alone.
+    public mutating func push(_ row: UnsafeBufferPointer<Float>, highBandsFrom: Int) -> (all: Float, high: Float) {
         let slot = (frames % lag) * bands  // Holds the frame `lag` before this one.
-        var sum: Float = 0
+        var sum: Float = 0, high: Float = 0
         let bands = bands, radius = radius, ready = frames >= lag
         // Raw pointers: the same sum in the same order, without a bounds check per read.
         history.withUnsafeMutableBufferPointer { history in
@@ -158,6 +163,7 @@ public struct FluxTracker {
                     // Before the file is silence: a sound at time 0 is an onset.
                     filtered.update(repeating: 0, count: bands)
                 }
+                for band in min(max(0, highBandsFrom), bands)..<bands { high += max(0, row[band] - filtered[band]) }
                 for band in 0..<bands {
                     sum += max(0, row[band] - filtered[band])
                     earlier[band] = row[band]
@@ -165,7 +171,7 @@ public struct FluxTracker {
             }
         }
         frames += 1
-        return sum
+        return (sum, high)
     }
 }
 
