@@ -1,4 +1,5 @@
 import Foundation
+import Kit
 import Render
 
 /// `--shard K/N`: every N-th song from the K-th (K from 1), of the songs sorted by path. The shards 1/N…N/N take
@@ -42,6 +43,12 @@ struct BatchOutputs {
     var labels: String?
     var grid: String?
     var gridFormat: GridRenderer.Format?
+    /// The kit folder (`--kit`).
+    var kit: String?
+
+    /// A song's kit folder is `NAME.kit`: beside its other outputs, listed with them, and never another song's
+    /// output (those all end in .mid, .json, .txt or a picture's extension).
+    static let kitSuffix = ".kit"
 
     /// Every output, MIDI first, with the kind it must have.
     var planned: [PlannedOutput] {
@@ -51,6 +58,9 @@ struct BatchOutputs {
         if let grid, let gridFormat { out.append(PlannedOutput(path: grid, kind: .picture(gridFormat))) }
         return out
     }
+
+    /// Every output's path, the files then the kit folder: what the summary lists.
+    var paths: [String] { planned.map(\.path) + (kit.map { [$0] } ?? []) }
 }
 
 /// The songs of a batch, from the command line and `--from-list`, folders walked.
@@ -135,12 +145,21 @@ func modificationTime(_ path: String) -> Int64? {
 
 /// Whether every output of a song is complete and not older than the song, so that a batch run again skips it.
 ///
-/// Complete: a non-empty regular file of the right kind. Outputs are written all or none through renames, so one
-/// that exists is whole; the kind check keeps a stray file of the same name from passing for a result.
+/// Complete: a non-empty regular file of the right kind; a kit, a folder holding `kit.sfz`, `kit.sf2` and
+/// `resynthesis.wav`. Outputs are written all or none through renames, so one that exists is whole; the kind check
+/// keeps a stray file of the same name from passing for a result.
 /// Not older (rather than strictly newer): a file system with coarse timestamps may give both the same time.
-func isUpToDate(input: String, outputs: [PlannedOutput]) -> Bool {
+func isUpToDate(input: String, outputs: BatchOutputs) -> Bool {
     guard let inputTime = modificationTime(input) else { return false }
-    return outputs.allSatisfy { output in
+    if let kit = outputs.kit {
+        var info = stat()
+        guard stat(kit, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return false }
+        for file in [Kit.sfzName, Kit.soundFontName, Kit.resynthesisName] {
+            let path = (kit as NSString).appendingPathComponent(file)
+            guard let time = modificationTime(path), time >= inputTime else { return false }
+        }
+    }
+    return outputs.planned.allSatisfy { output in
         var info = stat()
         guard stat(output.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0,
               let time = modificationTime(output.path), time >= inputTime,

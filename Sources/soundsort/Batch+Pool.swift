@@ -6,6 +6,8 @@ struct BatchJob {
     var song: BatchSong
     var outputs: BatchOutputs
     var arguments: [String]
+    /// Memory the song's process holds beyond the streamed analysis (its kit: the whole song, twice), in bytes.
+    var memoryBytes: Int64 = 0
 }
 
 /// Runs the songs of a batch in child processes, `jobs` at a time, and records each one as it ends.
@@ -16,8 +18,12 @@ struct BatchJob {
 /// waits for them, and exits. A song that was not recorded is simply run again by the next run.
 final class SongPool: @unchecked Sendable {
     private let condition = NSCondition()
+    /// Songs not started yet, in the order they should start.
     private var queue: [BatchJob] = []
-    private var next = 0
+    /// Songs taken by a worker and not ended, and the memory they hold together (`BatchJob.memoryBytes`).
+    private var admitted = (count: 0, bytes: Int64(0))
+    /// How much memory the songs running at once may hold together (`BatchJob.memoryBytes`); one song always runs.
+    private let memoryBudget: Int64
     private var running: Set<pid_t> = []
     private var stopping = false
     private var activeWorkers = 0
@@ -27,10 +33,11 @@ final class SongPool: @unchecked Sendable {
     private let log: SummaryLog
     private let outputDir: String
 
-    init(total: Int, log: SummaryLog, outputDir: String) {
+    init(total: Int, log: SummaryLog, outputDir: String, memoryBudget: Int64 = .max) {
         progress = BatchProgress(total: total, enabled: isatty(STDERR_FILENO) == 1)
         self.log = log
         self.outputDir = outputDir
+        self.memoryBudget = memoryBudget
     }
 
     /// Counts a song found up to date as done.
@@ -84,54 +91,78 @@ final class SongPool: @unchecked Sendable {
         return finished
     }
 
+    /// The next song a worker may start: the first in the queue whose memory fits beside the songs running (any
+    /// song when none runs, so that a song larger than the budget still runs, alone). Waits while none fits; nil
+    /// once the queue is empty or the batch stops. Called under the lock.
+    private func admitNext() -> BatchJob? {
+        while !stopping && !queue.isEmpty {
+            let free = memoryBudget - admitted.bytes
+            if let index = queue.firstIndex(where: { admitted.count == 0 || $0.memoryBytes <= free }) {
+                let job = queue.remove(at: index)
+                admitted.count += 1
+                admitted.bytes += job.memoryBytes
+                return job
+            }
+            condition.wait()
+        }
+        return nil
+    }
+
     /// One worker: takes the next song, runs it, records it, until none is left or the batch stops.
     private func work(executable: String, environment: [String]) {
         defer { condition.withLock { activeWorkers -= 1; condition.broadcast() } }
-        while true {
-            guard let job = condition.withLock({ () -> BatchJob? in
-                guard !stopping, next < queue.count else { return nil }
-                next += 1
-                return queue[next - 1]
-            }) else { return }
-            let (song, outputs) = (job.song, job.outputs)
-            let start = Date()
-            var record: SummaryRecord
-            var messages: [String] = []
-            do {
-                try FileManager.default.createDirectory(atPath: AtomicOutput.folder(of: outputs.midi), withIntermediateDirectories: true)
-            } catch {
-                record = SummaryRecord(input: song.input, outputs: [], status: .failed,
-                                       error: "\(outputs.midi): cannot make its folder: \(briefDescription(of: error))")
-                remember(record, messages: [])
-                continue
+        while let job = condition.withLock({ admitNext() }) {
+            let carryOn = run(job, executable: executable, environment: environment)
+            condition.withLock {
+                admitted.count -= 1
+                admitted.bytes -= job.memoryBytes
+                condition.broadcast()
             }
-            // Started under the lock, so that a stop either sees the child or keeps it from starting.
-            let started: Result<ChildProcess, Error>? = condition.withLock {
-                guard !stopping else { return nil }
-                let child = Result { try ChildProcess(executable: executable, arguments: job.arguments, environment: environment) }
-                if case let .success(child) = child { running.insert(child.pid) }
-                return child
-            }
-            guard let started else { return }
-            switch started {
-            case let .failure(error):
-                record = SummaryRecord(input: song.input, outputs: [], status: .failed, error: "\(error)")
-            case let .success(child):
-                let outcome = child.finish()
-                condition.withLock { _ = running.remove(child.pid) }
-                if case .signalled = outcome.ending { removeLeftovers(of: outputs.planned.map(\.path), pid: child.pid) }
-                // A song stopped along with the batch is not a failure: the next run does it again. Ctrl-C reaches
-                // the songs and the batch at once, so a song may end before the batch has begun to stop.
-                // One stuck past the grace period and killed is not a failure either.
-                let stoppedBySignal: Bool = switch outcome.ending {
-                case let .signalled(signal): BatchRun.stopSignals.contains(signal)
-                case let .exited(status): BatchRun.stopSignals.contains { 128 + $0 == status }
-                }
-                if stoppedBySignal ? awaitStop() : (outcome.ending == .signalled(SIGKILL) && condition.withLock { stopping }) { return }
-                (record, messages) = Self.record(song: song, outputs: outputs, outcome: outcome, seconds: Date().timeIntervalSince(start))
-            }
-            remember(record, messages: messages)
+            if !carryOn { return }
         }
+    }
+
+    /// Runs one song and records it; false when the batch is stopping and the worker should end.
+    private func run(_ job: BatchJob, executable: String, environment: [String]) -> Bool {
+        let (song, outputs) = (job.song, job.outputs)
+        let start = Date()
+        var record: SummaryRecord
+        var messages: [String] = []
+        do {
+            try FileManager.default.createDirectory(atPath: AtomicOutput.folder(of: outputs.midi), withIntermediateDirectories: true)
+        } catch {
+            record = SummaryRecord(input: song.input, outputs: [], status: .failed,
+                                   error: "\(outputs.midi): cannot make its folder: \(briefDescription(of: error))")
+            remember(record, messages: [])
+            return true
+        }
+        // Started under the lock, so that a stop either sees the child or keeps it from starting.
+        let started: Result<ChildProcess, Error>? = condition.withLock {
+            guard !stopping else { return nil }
+            let child = Result { try ChildProcess(executable: executable, arguments: job.arguments, environment: environment) }
+            if case let .success(child) = child { running.insert(child.pid) }
+            return child
+        }
+        guard let started else { return false }
+        switch started {
+        case let .failure(error):
+            record = SummaryRecord(input: song.input, outputs: [], status: .failed, error: "\(error)")
+        case let .success(child):
+            let outcome = child.finish()
+            condition.withLock { _ = running.remove(child.pid) }
+            if case .signalled = outcome.ending { removeLeftovers(of: outputs.paths, pid: child.pid) }
+            // A song stopped along with the batch is not a failure: the next run does it again. Ctrl-C reaches
+            // the songs and the batch at once, so a song may end before the batch has begun to stop.
+            // One stuck past the grace period and killed is not a failure either.
+            let stoppedBySignal: Bool = switch outcome.ending {
+            case let .signalled(signal): BatchRun.stopSignals.contains(signal)
+            case let .exited(status): BatchRun.stopSignals.contains { 128 + $0 == status }
+            }
+            if stoppedBySignal ? awaitStop() : (outcome.ending == .signalled(SIGKILL) && condition.withLock { stopping }) { return false }
+            (record, messages) = Self.record(song: song, outputs: outputs, outcome: outcome, seconds: Date().timeIntervalSince(start))
+        }
+        remember(record, messages: messages)
+        return true
     }
 
     /// Whether the batch is stopping, or starts to within `BatchRun.stopSignalDelay`.
@@ -195,10 +226,11 @@ final class SongPool: @unchecked Sendable {
             let reportLine = String(decoding: outcome.standardOutput, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
             if let report = try? JSONDecoder().decode(SongReport.self, from: Data(reportLine.utf8)) {
                 record.status = .ok
-                record.outputs = outputs.planned.map(\.path)
+                record.outputs = outputs.paths
                 record.events = report.events
                 record.sounds = report.sounds
                 record.audioSeconds = report.audioSeconds
+                record.resynthesisDecibels = report.resynthesisDecibels
             } else {
                 record.error = "\(song.input): the transcription reported no result"
             }

@@ -118,7 +118,8 @@ func ownExecutablePath() -> String {
 }
 
 /// Removes what a child killed without warning (out of memory, SIGKILL) left of its outputs: the hidden temporary
-/// files `.NAME.PID.N.tmp` (and those nested inside them) its own interrupt handler had no chance to remove.
+/// files `.NAME.PID.N.tmp` (and those nested inside them) its own interrupt handler had no chance to remove, and a
+/// kit's temporary folder `.NAME.kit.PID.N.tmp` with what it holds.
 func removeLeftovers(of outputs: [String], pid: pid_t) {
     for output in outputs {
         let folder = AtomicOutput.folder(of: output)
@@ -126,7 +127,13 @@ func removeLeftovers(of outputs: [String], pid: pid_t) {
         let prefixes = [".\(name).\(pid).", "..\(name).\(pid)."]
         for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         where file.hasSuffix(".tmp") && prefixes.contains(where: file.hasPrefix) {
-            unlink((folder as NSString).appendingPathComponent(file))
+            let path = (folder as NSString).appendingPathComponent(file)
+            var info = stat()
+            if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                try? FileManager.default.removeItem(atPath: path)
+            } else {
+                unlink(path)
+            }
         }
     }
 }

@@ -24,13 +24,15 @@ struct SummaryRecord: Codable, Equatable {
     var seconds: Double?
     /// Peak resident memory of the song's process, in megabytes.
     var peakMegabytes: Double?
+    /// With `--kit`: the re-synthesis error over the whole song, in dB (the kit's log-mel distance); null otherwise.
+    var resynthesisDecibels: Double?
 
     private enum CodingKeys: String, CodingKey {
-        case input, outputs, status, error, events, sounds, audioSeconds, seconds, peakMegabytes
+        case input, outputs, status, error, events, sounds, audioSeconds, seconds, peakMegabytes, resynthesisDecibels
     }
 
     init(input: String, outputs: [String], status: Status, error: String? = nil, events: Int? = nil, sounds: Int? = nil,
-         audioSeconds: Double? = nil, seconds: Double? = nil, peakMegabytes: Double? = nil) {
+         audioSeconds: Double? = nil, seconds: Double? = nil, peakMegabytes: Double? = nil, resynthesisDecibels: Double? = nil) {
         self.input = input
         self.outputs = outputs
         self.status = status
@@ -40,6 +42,7 @@ struct SummaryRecord: Codable, Equatable {
         self.audioSeconds = audioSeconds
         self.seconds = seconds
         self.peakMegabytes = peakMegabytes
+        self.resynthesisDecibels = resynthesisDecibels
     }
 
     func encode(to encoder: Encoder) throws {
@@ -53,6 +56,7 @@ struct SummaryRecord: Codable, Equatable {
         try container.encode(audioSeconds, forKey: .audioSeconds)
         try container.encode(seconds, forKey: .seconds)
         try container.encode(peakMegabytes, forKey: .peakMegabytes)
+        try container.encode(resynthesisDecibels, forKey: .resynthesisDecibels)
     }
 
     /// The record as one line of JSON (keys sorted), with its newline.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Render
 import SoundSortCore
+import Transcribe
 
 /// `transcribe SONG... --output-dir DIR`: every song to `DIR/NAME.mid` (and the other outputs asked for), one song
 /// per process, `--jobs` at a time, a line per song in the summary; songs already done are skipped.
@@ -19,8 +20,30 @@ struct BatchRun {
     /// before it counts as a failure (a song stopped alone, by someone else).
     static let stopSignalDelay: TimeInterval = 1
 
+    /// A song's process without a kit, with a margin (the streamed analysis: 73 MB measured for the 3-minute
+    /// whole-song case and its 82 sounds), in bytes.
+    static let analysisBytes: Int64 = 128 << 20
+    /// What a kit adds to a song's process per frame of the song, at most, in bytes: the song (mono at the file's
+    /// rate) and its rebuild, 4 bytes a sample each, and the song's array doubling as it is read (old and new
+    /// arrays at once: up to 12 bytes a frame), with a margin. Measured: 10 bytes a frame between the 15-second
+    /// semitones case (36 MB) and the 3-minute whole-song case (107 MB); `BatchKitTests` checks the bound.
+    static let kitBytesPerFrame: Int64 = 16
+
     let command: TranscribeCommand
     let outputDir: String
+
+    /// What a song's process may hold at its peak, from the frames its header declares: the analysis, and the kit.
+    func memoryEstimate(of song: String) -> Int64 {
+        guard command.kit != nil else { return Self.analysisBytes }
+        let frames = (try? AudioFile(path: song).declaredFrameCount) ?? 0
+        return Self.analysisBytes + Self.kitBytesPerFrame * max(frames, 0)
+    }
+
+    /// How much memory the songs running at once may hold together: `--memory` or what the system has available now.
+    var memoryBudget: Int64 {
+        if let megabytes = command.memory { return Int64(megabytes) << 20 }
+        return availableMemory() ?? .max
+    }
 
     /// The outputs of a song named `name` (its path inside the output folder, without extension).
     func outputs(named name: String) -> BatchOutputs {
@@ -28,7 +51,8 @@ struct BatchRun {
         let gridFormat = command.grid.map { GridRenderer.Format(rawValue: $0.lowercased()) ?? .png }
         return BatchOutputs(midi: base + ".mid", json: command.json.map { _ in base + ".json" },
                             labels: command.labels.map { _ in base + ".txt" },
-                            grid: gridFormat.map { base + "." + $0.rawValue }, gridFormat: gridFormat)
+                            grid: gridFormat.map { base + "." + $0.rawValue }, gridFormat: gridFormat,
+                            kit: command.kit.map { _ in base + BatchOutputs.kitSuffix })
     }
 
     var summaryPath: String {
@@ -58,7 +82,7 @@ struct BatchRun {
             if let taken {
                 plans.append((song, .nameTaken(by: taken)))
             } else {
-                plans.append((song, isUpToDate(input: song.input, outputs: outputs(named: song.name).planned) ? .upToDate : .transcribe))
+                plans.append((song, isUpToDate(input: song.input, outputs: outputs(named: song.name)) ? .upToDate : .transcribe))
             }
         }
         if command.dryRun { return printPlan(plans) }
@@ -100,18 +124,19 @@ struct BatchRun {
         let log = SummaryLog(path: summaryPath)
         var records = SummaryLog.read(summaryPath)
         var counts = (transcribed: 0, upToDate: 0, failed: 0)
-        let pool = SongPool(total: plans.count, log: log, outputDir: outputDir)
+        let pool = SongPool(total: plans.count, log: log, outputDir: outputDir, memoryBudget: memoryBudget)
         var queue: [BatchJob] = []
         for (song, plan) in plans {
             let outputs = outputs(named: song.name)
             switch plan {
             case .transcribe:
-                queue.append(BatchJob(song: song, outputs: outputs, arguments: childArguments(song, outputs)))
+                queue.append(BatchJob(song: song, outputs: outputs, arguments: childArguments(song, outputs),
+                                      memoryBytes: memoryEstimate(of: song.input)))
             case .upToDate:
                 counts.upToDate += 1
                 pool.countUpToDate()
                 if records[resolvedPath(song.input)]?.status != .ok {
-                    records[resolvedPath(song.input)] = .upToDate(input: song.input, outputs: outputs.planned.map(\.path))
+                    records[resolvedPath(song.input)] = .upToDate(input: song.input, outputs: outputs.paths)
                 }
             case let .nameTaken(other):
                 counts.failed += 1
@@ -141,6 +166,7 @@ struct BatchRun {
         if let json = outputs.json { arguments.append("--json=\(json)") }
         if let labels = outputs.labels { arguments.append("--labels=\(labels)") }
         if let grid = outputs.grid { arguments.append("--grid=\(grid)") }
+        if let kit = outputs.kit { arguments.append("--kit=\(kit)") }
         if command.spectrogram { arguments.append("--spectrogram") }
         if command.force { arguments.append("--force") }
         if command.noGMDrums { arguments.append("--no-gm-drums") }
@@ -155,6 +181,16 @@ struct BatchRun {
                       "--minimum-gap=\(analysis.minimumGap)", "--batch-report", "--", song.input]
         return arguments
     }
+}
+
+/// The memory the system can give without swapping (`MemAvailable` of /proc/meminfo), in bytes; nil when unknown.
+func availableMemory() -> Int64? {
+    guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+        let fields = line.split(separator: " ")
+        if fields.count >= 2, let kilobytes = Int64(fields[1]) { return kilobytes * 1_024 }
+    }
+    return nil
 }
 
 /// Size of a file in bytes; 0 when it cannot be read (the song then fails and says why).

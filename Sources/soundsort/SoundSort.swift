@@ -80,12 +80,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// Lets a batch ask for its extra outputs without naming files: `transcribe SONGS --output-dir DIR --json --labels
-/// --grid` (each song's go to DIR/NAME.json, .txt, .png). argument-parser has no option with an optional value, and
+/// --grid --kit` (each song's go to DIR/NAME.json, .txt, .png and the folder DIR/NAME.kit). argument-parser has no option with an optional value, and
 /// refuses an empty one, so a bare `--json`, `--labels` or `--grid` of `transcribe` (last, or followed by another
 /// option) is given the value `bareValue` before parsing; `transcribe` then says what it means, or refuses it for
 /// one song.
 enum BareOutputOptions {
-    static let names: Set<String> = ["--json", "--labels", "--grid"]
+    static let names: Set<String> = ["--json", "--labels", "--grid", "--kit"]
     /// Stands for "no value given": a NUL, which no path given on a command line can hold.
     static let bareValue = "\u{0}"
 

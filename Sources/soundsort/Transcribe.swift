@@ -39,8 +39,8 @@ struct TranscribeCommand: ParsableCommand {
         One song: `transcribe SONG [-o SONG.mid] [--json FILE] [--labels FILE] [--grid FILE]`. Every output is \
         checked before the audio is read, and all are written at the end, all or none.
 
-        Many songs: `transcribe SONG|FOLDER... [--from-list FILE] --output-dir DIR [--json] [--labels] [--grid [png|svg|pdf]]` \
-        writes DIR/NAME.mid (and NAME.json, NAME.txt, NAME.png) for every audio file given or found in the folders \
+        Many songs: `transcribe SONG|FOLDER... [--from-list FILE] --output-dir DIR [--json] [--labels] [--grid [png|svg|pdf]] [--kit]` \
+        writes DIR/NAME.mid (and NAME.json, NAME.txt, NAME.png, the kit folder NAME.kit) for every audio file given or found in the folders \
         (a folder's subfolders are kept as subfolders of DIR), one song per process, --jobs at a time, and a line per \
         song in DIR/summary.jsonl. Run again, it skips the songs whose outputs are complete and newer than the song. \
         --shard K/N takes every N-th song from the K-th, in sorted order, for a scheduler's array job.
@@ -76,7 +76,7 @@ struct TranscribeCommand: ParsableCommand {
                                valueName: "1/N"))
     var quantize: String?
 
-    @Option(help: ArgumentHelp("Also write the sounds themselves into this new folder: one WAV per sound (named after its track), kit.sfz, kit.sf2 and resynthesis.wav (the song rebuilt from the MIDI and the samples); tracks then carry a program change each, for the SoundFont.",
+    @Option(help: ArgumentHelp("Also write the sounds themselves into this new folder: one WAV per sound (named after its track), kit.sfz, kit.sf2 and resynthesis.wav (the song rebuilt from the MIDI and the samples); tracks then carry a program change each, for the SoundFont. With --output-dir, no value: each song's kit goes to DIR/NAME.kit.",
                                valueName: "dir"))
     var kit: String?
 
@@ -97,6 +97,10 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --output-dir: take only every N-th song from the K-th (1…N), songs sorted by path, for one task of an array job.",
                                valueName: "K/N"))
     var shard: String?
+
+    @Option(help: ArgumentHelp("With --output-dir: memory the songs running at once may take together, in MB (default: what the system has available when the batch starts); a song's share is estimated from its length (a kit holds the whole song), and a song larger than this runs alone.",
+                               valueName: "MB"))
+    var memory: Int?
 
     @Flag(help: "With --output-dir: list each song of this shard and whether it would be transcribed or skipped as up to date; transcribe nothing.")
     var dryRun = false
@@ -136,7 +140,8 @@ struct TranscribeCommand: ParsableCommand {
     }
 
     private func validateSingle() throws {
-        for (flag, given) in [("--from-list", fromList != nil), ("--jobs", jobs != nil), ("--shard", shard != nil), ("--dry-run", dryRun)] where given {
+        for (flag, given) in [("--from-list", fromList != nil), ("--jobs", jobs != nil), ("--shard", shard != nil), ("--dry-run", dryRun),
+                              ("--memory", memory != nil)] where given {
             throw ValidationError("\(flag) is for many songs: it needs --output-dir DIR")
         }
         guard let song = songs.first else { throw ValidationError("give the song to transcribe (or several songs with --output-dir DIR)") }
@@ -149,6 +154,7 @@ struct TranscribeCommand: ParsableCommand {
         for (flag, value) in [("--json", json), ("--labels", labels), ("--grid", grid)] where value == BareOutputOptions.bareValue {
             throw ValidationError("\(flag) needs a file name (or --output-dir DIR for one per song)")
         }
+        if kit == BareOutputOptions.bareValue { throw ValidationError("--kit needs a folder name (or --output-dir DIR for one per song)") }
         if let grid, GridRenderer.format(of: grid) == nil { throw ValidationError("--grid must end in .png, .svg or .pdf, not '\(grid)'") }
         if kit?.isEmpty == true { throw ValidationError("--kit needs a folder name") }
         // Two outputs of one file would overwrite each other; compared after resolving links and `..`.
@@ -171,8 +177,10 @@ struct TranscribeCommand: ParsableCommand {
 
     private func validateBatch() throws {
         if output != nil { throw ValidationError("-o names one song's MIDI file; with --output-dir each song's is DIR/NAME.mid") }
-        if kit != nil { throw ValidationError("--kit is for one song (a kit folder per song is not made with --output-dir)") }
         if songs.isEmpty && fromList == nil { throw ValidationError("give the songs (files or folders) or --from-list FILE") }
+        if let kit, kit != BareOutputOptions.bareValue {
+            throw ValidationError("with --output-dir, --kit takes no folder name (each song's kit goes to DIR/NAME.kit), not '\(kit)'")
+        }
         for (flag, value) in [("--json", json), ("--labels", labels)] {
             if let value, value != BareOutputOptions.bareValue {
                 throw ValidationError("with --output-dir, \(flag) takes no file name (each song's goes to DIR), not '\(value)'")
@@ -184,6 +192,7 @@ struct TranscribeCommand: ParsableCommand {
         if let jobs, !(1...BatchRun.maximumJobs).contains(jobs) {
             throw ValidationError("--jobs must be between 1 and \(BatchRun.maximumJobs), not \(jobs)")
         }
+        if let memory, !(1...(1 << 30)).contains(memory) { throw ValidationError("--memory must be between 1 and \(1 << 30) MB, not \(memory)") }
         if let shard, Shard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N (e.g. 2/4), not '\(shard)'") }
     }
 
@@ -254,7 +263,8 @@ struct TranscribeCommand: ParsableCommand {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))
         }
         if batchReport {
-            let report = SongReport(events: transcription.events.count, sounds: transcription.sounds.count, audioSeconds: transcription.duration)
+            let report = SongReport(events: transcription.events.count, sounds: transcription.sounds.count, audioSeconds: transcription.duration,
+                                    resynthesisDecibels: kitResult?.error.decibels)
             print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
             return
         }
@@ -275,6 +285,8 @@ struct SongReport: Codable {
     var sounds: Int
     /// Length of the analysed audio, in seconds.
     var audioSeconds: Double
+    /// With `--kit`: the re-synthesis error over the whole song, in dB.
+    var resynthesisDecibels: Double?
 }
 
 /// Audacity's label track format: start, end (seconds) and text, tab-separated, one label a line.
