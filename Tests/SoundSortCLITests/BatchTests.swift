@@ -8,6 +8,25 @@ import TestSupport
     /// The package's root folder.
     static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Runs `soundsort` with `arguments`, sends it SIGTERM as soon as the batch's summary in `output` holds a line
+    /// (the first song done, the others under way), and returns its exit status.
+    static func stopAfterFirstSong(_ arguments: [String], output: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = soundSortExecutable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let summaryPath = output + "/summary.jsonl"
+        let deadline = Date(timeIntervalSinceNow: 120)
+        while ((try? Data(contentsOf: URL(fileURLWithPath: summaryPath)))?.isEmpty ?? true) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// Short songs that differ from one another: clicks and a tone whose pitch depends on the song's place.
     @discardableResult
     static func writeSongs(_ names: [String], in folder: TemporaryFolder) throws -> [String] {
@@ -94,20 +113,8 @@ import TestSupport
         let songs = try Self.writeSongs(names, in: folder)
         let out = folder.path("out")
         let arguments = ["transcribe"] + songs + ["--output-dir", out, "--jobs", "1", "--json", "--grid"]
-        let process = Process()
-        process.executableURL = soundSortExecutable
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        #expect(try Self.stopAfterFirstSong(arguments, output: out) == 143)  // 128 + SIGTERM.
         let summaryPath = out + "/summary.jsonl"
-        let deadline = Date(timeIntervalSinceNow: 120)
-        while ((try? Data(contentsOf: URL(fileURLWithPath: summaryPath)))?.isEmpty ?? true) && Date() < deadline && process.isRunning {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 143)  // 128 + SIGTERM.
 
         let left = Self.files(in: out)
         #expect(left.allSatisfy { !$0.hasPrefix(".") && !$0.hasSuffix(".tmp") }, "\(left)")
