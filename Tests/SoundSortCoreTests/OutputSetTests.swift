@@ -89,9 +89,7 @@ import TestSupport
 
     @Test func aFolderOutputAppearsWholeAndReplacesTheFolderThatWasThere() throws {
         let folder = TemporaryFolder()
-        let kit = folder.path("kit")
-        try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
-        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/old.txt"))
+        let kit = try Self.oldKit(in: folder)
         try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("a")),
                                    PendingOutput(folder: kit, write: Self.folderWriter(["x.wav", "kit.sfz"]))])
         #expect(try Self.contents(folder) == ["a.txt", "kit"])
@@ -99,11 +97,17 @@ import TestSupport
         #expect(!PendingFiles.shared.published.contains { $0.hasPrefix(folder.url.path) })
     }
 
-    @Test func aFailingFolderLeavesNothingAndKeepsTheFolderThatWasThere() throws {
-        let folder = TemporaryFolder()
+    /// A folder `kit` in `folder` holding one file, `old.txt`, as an earlier run left it.
+    static func oldKit(in folder: TemporaryFolder) throws -> String {
         let kit = folder.path("kit")
         try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
         try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/old.txt"))
+        return kit
+    }
+
+    @Test func aFailingFolderLeavesNothingAndKeepsTheFolderThatWasThere() throws {
+        let folder = TemporaryFolder()
+        let kit = try Self.oldKit(in: folder)
         #expect(throws: OutputSetFailure.self) {
             try AtomicOutput.writeAll([PendingOutput(path: folder.path("a.txt"), write: Self.writer("a")),
                                        PendingOutput(folder: kit, write: Self.folderWriter(["x.wav"], failing: true))])
@@ -115,9 +119,7 @@ import TestSupport
 
     @Test func aFailedRenameAfterTheFolderPutsTheOldFolderBack() throws {
         let folder = TemporaryFolder()
-        let kit = folder.path("kit")
-        try FileManager.default.createDirectory(atPath: kit, withIntermediateDirectories: false)
-        try Data("old".utf8).write(to: URL(fileURLWithPath: kit + "/old.txt"))
+        let kit = try Self.oldKit(in: folder)
         // A folder that is not empty cannot be replaced by a file: the rename after the kit's fails.
         try FileManager.default.createDirectory(atPath: folder.path("busy/inner"), withIntermediateDirectories: true)
         #expect(throws: OutputSetFailure.self) {

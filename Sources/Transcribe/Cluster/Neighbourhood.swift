@@ -14,17 +14,25 @@ enum Neighbourhood {
     /// Whether `sortedTimes` (ascending) holds a time within `seconds` of `time`.
     /// - Complexity: O(log n).
     static func contains(_ sortedTimes: [Double], near time: Double) -> Bool {
-        var low = 0, high = sortedTimes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if sortedTimes[middle] < time - seconds { low = middle + 1 } else { high = middle }
-        }
-        return low < sortedTimes.count && sortedTimes[low] <= time + seconds
+        sortedTimes.sortedContains(within: seconds, of: time)
     }
 
     /// How many of `times` have one of `sortedTimes` (ascending) within `seconds`.
     /// - Complexity: O(n log m).
     static func count(_ times: [Double], near sortedTimes: [Double]) -> Int {
         times.count { contains(sortedTimes, near: $0) }
+    }
+}
+
+extension Array where Element: Comparable & AdditiveArithmetic {
+    /// Whether this array, ascending, holds a value within `radius` of `value` (bounds included), by binary search.
+    /// - Complexity: O(log n).
+    func sortedContains(within radius: Element, of value: Element) -> Bool {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value - radius { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low] <= value + radius
     }
 }

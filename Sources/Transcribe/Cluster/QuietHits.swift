@@ -27,15 +27,8 @@ struct QuietHits {
         let gap = max(1, Int((settings.minimumGap / frameDuration).rounded()))
         let found = onsetFrames.sorted()
         var result: [Int] = []
-        for frame in peaks where result.last.map({ frame - $0 >= gap }) ?? true {
-            // The nearest onset already found, by binary search.
-            var low = 0, high = found.count
-            while low < high {
-                let middle = (low + high) / 2
-                if found[middle] < frame { low = middle + 1 } else { high = middle }
-            }
-            let near = [low - 1, low].contains { found.indices.contains($0) && abs(found[$0] - frame) < gap }
-            if !near { result.append(frame) }
+        for frame in peaks where (result.last.map { frame - $0 >= gap } ?? true) && !found.sortedContains(within: gap - 1, of: frame) {
+            result.append(frame)
         }
         return result
     }

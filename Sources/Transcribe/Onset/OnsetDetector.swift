@@ -163,9 +163,16 @@ public struct FluxTracker {
                     // Before the file is silence: a sound at time 0 is an onset.
                     filtered.update(repeating: 0, count: bands)
                 }
-                for band in min(max(0, highBandsFrom), bands)..<bands { high += max(0, row[band] - filtered[band]) }
-                for band in 0..<bands {
+                // One pass in band order, so the sum over all bands is the same as without the high bands apart.
+                let split = min(max(0, highBandsFrom), bands)
+                for band in 0..<split {
                     sum += max(0, row[band] - filtered[band])
+                    earlier[band] = row[band]
+                }
+                for band in split..<bands {
+                    let rise = max(0, row[band] - filtered[band])
+                    sum += rise
+                    high += rise
                     earlier[band] = row[band]
                 }
             }
