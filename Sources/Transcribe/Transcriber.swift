@@ -169,8 +169,10 @@ public struct Transcriber: Sendable {
         progress(.clustering, 0)
         let envelope = HarmonicEnvelope(bandCentres: analyzer.filterbank.centerFrequencies)
         let distance = EventDistance(features: features, envelope: envelope, settings: settings)
-        let firstPass = SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
-            AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction))
+        let firstPass = Recurrence(threshold: Float(settings.mergeThreshold)).split(
+            labels: SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
+                AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)),
+            onsets: events.map(\.onset), distance: distance.callAsFunction)
         // Events of a sound that is two sounds at once become one event of each.
         let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
         let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance, envelope: envelope)
