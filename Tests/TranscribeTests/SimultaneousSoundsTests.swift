@@ -61,6 +61,25 @@ import TestSupport
         for time in far { #expect(Self.events(at: time, in: transcription).count == 1, "at \(time) s") }
     }
 
+    @Test func aNoteUnderAHitJoinsASoundAtItsPitchHeardNearIt() throws {
+        // An E4 tone alone in the first seconds; a minute later, hats alone, then C4–E4–G4 chords on hats. The chords'
+        // E4 is found under the hat, and no E4 has been heard for a minute: it is not the first tone's sound.
+        var signal = Synth.silence(duration: 76, sampleRate: Self.rate)
+        let early = [0.5, 1.5, 2.5, 3.5], together = [70.0, 71.0, 72.0, 73.0]
+        Synth.addTone(to: &signal, frequency: 329.63, onsets: early, length: 0.5, amplitude: 0.15)
+        Synth.addHat(to: &signal, onsets: [65.25, 65.75, 66.25, 66.75] + together)
+        for frequency in [261.63, 329.63, 392.0] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: together, length: 0.5, amplitude: 0.15)
+        }
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        let earlySounds = Set(early.flatMap { Self.events(at: $0, in: transcription).map(\.sound) })
+        #expect(earlySounds.count == 1)
+        let lateE4 = together.flatMap { Self.events(at: $0, in: transcription) }
+            .filter { abs(12 * log2(($0.pitchHz ?? 1) / 329.63)) < 0.25 }
+        #expect(lateE4.count == together.count)
+        #expect(Set(lateE4.map(\.sound)).isDisjoint(with: earlySounds), "\(lateE4.map(\.sound)) vs \(earlySounds)")
+    }
+
     @Test func notesStandOutOfADrumHitsNoise() throws {
         // The onset content alone: a 330 Hz tone over a loud noise burst is found, and most energy is not its.
         var signal = Synth.silence(duration: 1, sampleRate: Self.rate)

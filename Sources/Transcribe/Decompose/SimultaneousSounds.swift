@@ -4,15 +4,16 @@ import Foundation
 /// drum hit itself, each an event of its own with its own sound.
 ///
 /// Pitched notes are known by their pitch: a note stays in its event's first-pass sound when that sound is at its
-/// pitch, else joins the first-pass sound of clearly pitched events at that pitch when there is one, else the sound of
-/// all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
+/// pitch, else joins a first-pass sound of clearly pitched events at that pitch heard near it (`Neighbourhood`) when
+/// there is one, else the sound of such notes at that pitch in the same run (none more than `Neighbourhood.seconds`
+/// apart: in a long song, another section's sound at that pitch is often another instrument); so is a drum's body (`EventFeatures.drumBodies`:
 /// a kick's falling sine, a snare's head), with or without a hit beside it. A drum hit that started with notes is
 /// compared with the drums the song plays alone near it (`Neighbourhood`), only where the notes' harmonics are not (its
 /// patch there is the notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
 /// (a pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus; so what starts with a
 /// drum's body is split off only as another drum the song plays alone too).
 struct SimultaneousSounds {
-    /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
+    /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note and run.
     static let noteLabels = 1 << 30
     /// An event that started with notes also holds a drum hit when at least this share of its new magnitude (per share
     /// of the spectrum the notes leave) lies off the notes' harmonics.
@@ -43,9 +44,26 @@ struct SimultaneousSounds {
     func expand(events: [DetectedEvent], features: [EventFeatures], split: [[Int]]) -> Result {
         let own = split.map { $0[0] }
         let pitchOfCluster = tonalClusterPitches(features: features, labels: own)
-        var clusterOfPitch: [Int: Int] = [:]
-        for (cluster, pitch) in pitchOfCluster.sorted(by: { $0.key < $1.key }) where clusterOfPitch[pitch] == nil {
-            clusterOfPitch[pitch] = cluster
+        // The tonal sounds at each pitch, each with its onsets (ascending): a note joins one heard near it.
+        let onsetsOfCluster = Dictionary(grouping: own.indices.filter { pitchOfCluster[own[$0]] != nil }, by: { own[$0] })
+            .mapValues { $0.map { events[$0].onset }.sorted() }
+        var clustersAtPitch: [Int: [Int]] = [:]
+        for (cluster, pitch) in pitchOfCluster.sorted(by: { $0.key < $1.key }) { clustersAtPitch[pitch, default: []].append(cluster) }
+        func clusterOfPitch(_ midi: Int, near time: Double) -> Int? {
+            clustersAtPitch[midi]?.first { Neighbourhood.contains(onsetsOfCluster[$0]!, near: time) }
+        }
+        // Notes at a pitch no sound near them has: one sound per pitch and run (a return after more than
+        // `Neighbourhood.seconds` starts another).
+        var noteRuns: [Int: (label: Int, last: Double)] = [:]
+        var nextRunLabel = Self.noteLabels
+        func noteLabel(_ midi: Int, at time: Double) -> Int {
+            if let run = noteRuns[midi], time - run.last <= Neighbourhood.seconds {
+                noteRuns[midi] = (run.label, time)
+                return run.label
+            }
+            noteRuns[midi] = (nextRunLabel, time)
+            nextRunLabel += 1
+            return nextRunLabel - 1
         }
         let percussive = Set(own).subtracting(pitchOfCluster.keys)
         // Drum sounds as heard alone: only events in which no note stood out make the templates.
@@ -71,8 +89,9 @@ struct SimultaneousSounds {
             single.chord = []
             let midi = Int(note.midiPitch.rounded())
             // The event's own sound keeps a note at its pitch (two instruments can share a pitch); any other note
-            // goes to the song's sound at that pitch.
-            append(index, single, pitchOfCluster[own[index]] == midi ? own[index] : clusterOfPitch[midi] ?? Self.noteLabels + midi)
+            // goes to a sound at that pitch heard near it.
+            let time = events[index].onset
+            append(index, single, pitchOfCluster[own[index]] == midi ? own[index] : clusterOfPitch(midi, near: time) ?? noteLabel(midi, at: time))
         }
 
         for index in events.indices {
