@@ -194,9 +194,10 @@ public struct Transcriber: Sendable {
         for (index, level) in PartLevels.levels(parts.map(\.level), origins: sounds.origins, labels: labels).enumerated() {
             parts[index].level = level
         }
-        let transcription = SoundBuilder(events: parts, features: sounds.features, labels: labels, decays: decays,
-                                         envelope: envelope, settings: settings)
-            .transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
+        var builder = SoundBuilder(events: parts, features: sounds.features, labels: labels, decays: decays,
+                                   envelope: envelope, settings: settings)
+        builder.quietHits = Set(sounds.origins.indices.filter { sounds.origins[$0] >= events.count })
+        let transcription = builder.transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
 }

@@ -91,6 +91,39 @@ import TestSupport
 
     /// A hat whose hits are cut by the next onset before they fall 3 dB (under a held bass, or by a kick) has no
     /// measured decay there; its hits that did die away tell how short it is, however many were cut.
+    @Test func aDrumsClassIsReadFromItsFoundHitsNotTheQuietHitsThatJoinedIt() {
+        // Sound 0: four kicks, each with a hat (sound 1) on the same onset, so never alone, and eight quiet hits that
+        // joined it between the beats, alone and hat-like. Its class comes from its kicks.
+        let kickRise: [Float] = [9, 4, 1, 0, 0, 0, 0, 0], hatRise: [Float] = [0, 0, 0, 0, 0, 1, 4, 9]
+        var events: [DetectedEvent] = [], labels: [Int] = [], decays: [EventDecay] = [], quiet: Set<Int> = []
+        for beat in 0..<4 {
+            let onset = Double(beat)
+            for (label, rise) in [(0, kickRise), (1, hatRise)] {
+                events.append(DetectedEvent(onset: onset, end: onset + 0.2, startFrame: beat * 100, endFrame: beat * 100 + 20, level: -10))
+                labels.append(label)
+                decays.append(EventDecay(length: 0.2, decayTime: 0.1, decayed: true, rise: rise))
+            }
+            for offset in [0.25, 0.75] {
+                quiet.insert(events.count)
+                events.append(DetectedEvent(onset: onset + offset, end: onset + offset + 0.05, startFrame: beat * 100 + Int(offset * 100),
+                                            endFrame: beat * 100 + Int(offset * 100) + 5, level: -30))
+                labels.append(0)
+                decays.append(EventDecay(length: 0.05, decayTime: 0.03, decayed: true, rise: hatRise))
+            }
+        }
+        let patch = AttackPatch(blocks: 1, bands: 8, values: [Float](repeating: -20, count: 8), present: [true])
+        var builder = SoundBuilder(events: events, features: events.map { _ in EventFeatures(patch: patch) }, labels: labels,
+                                   decays: decays, envelope: HarmonicEnvelope(bandCentres: (1...8).map { Double($0) * 500 }),
+                                   settings: TranscriptionSettings())
+        func classOfSoundZero() -> DrumClass? {
+            let transcription = builder.transcription(duration: 5, sampleRate: 44_100, tempoMap: nil)
+            return transcription.sounds[transcription.events[0].sound].drumClass
+        }
+        #expect(classOfSoundZero() == .closedHat)  // Read from the quiet hits, the only events alone.
+        builder.quietHits = quiet
+        #expect(classOfSoundZero() == .kick)
+    }
+
     @Test func eventsCutBeforeTheirDecayCouldBeMeasuredDoNotMakeAHatACymbal() {
         let hatRise: [Float] = [0, 0, 0, 0, 0, 1, 4, 9]  // Power above 4 kHz: a hat's.
         func decay(_ seconds: Double, decayed: Bool) -> EventDecay {

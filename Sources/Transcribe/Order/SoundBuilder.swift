@@ -11,6 +11,9 @@ struct SoundBuilder {
     /// Reads a sound's attack at its harmonics, for grouping sounds into instruments.
     let envelope: HarmonicEnvelope
     let settings: TranscriptionSettings
+    /// The events that are quiet hits (`QuietHits`): they joined a drum by their high bands, so a drum's class is
+    /// read from its other events when it has any.
+    var quietHits: Set<Int> = []
 
     func transcription(duration: Double, sampleRate: Double, tempoMap: TempoMap?) -> Transcription {
         let clusterCount = (labels.max() ?? -1) + 1
@@ -97,7 +100,10 @@ struct SoundBuilder {
         // Clusters by number of events, most first (display order breaks ties): the main kick takes 36.
         let percussive = order.filter { summaries[$0].kind == .percussive }.enumerated()
             .sorted { (-members[$0.element].count, $0.offset) < (-members[$1.element].count, $1.offset) }.map(\.element)
-        let drumFeatures = percussive.map { DrumClassifier.features(of: members[$0], decays: decays, alone: alone) }
+        let drumFeatures = percussive.map { cluster in
+            let found = members[cluster].filter { !quietHits.contains($0) }
+            return DrumClassifier.features(of: found.isEmpty ? members[cluster] : found, decays: decays, alone: alone)
+        }
         let classes = drumFeatures.map(DrumClassifier.classify)
         let centres = drumFeatures.map { f in f.shares.enumerated().reduce(0.0) { $0 + Double($1.offset) * Double($1.element) } }
         let notes = DrumClass.generalMIDINotes(for: classes, pitchOrder: centres)
