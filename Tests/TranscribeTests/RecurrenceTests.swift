@@ -28,6 +28,21 @@ import Testing
         #expect(split(gap: 20, across: 9) == [0, 0, 0, 0, 0, 0, 0, 0])
     }
 
+    @Test func aPassagePlayedAgainNoteForNoteStaysOneSound() {
+        // A sound whose hits differ (11 dB between two) returns a minute later hit for hit: each event has a twin 1 dB
+        // away (within 0.2 × 10), though the runs are 8.5 dB apart on average (over 0.8 × 10: apart by that alone).
+        let onsets = [0.0, 1, 2, 3, 63, 64, 65, 66]
+        let labels = recurrence.split(labels: [Int](repeating: 0, count: 8), onsets: onsets) { i, j in
+            i % 4 == j % 4 ? (i == j ? 0 : 1) : 11
+        }
+        #expect(labels == [0, 0, 0, 0, 0, 0, 0, 0])
+        // Without twins (each hit 3 dB from its counterpart) the same sound becomes two.
+        let apart = recurrence.split(labels: [Int](repeating: 0, count: 8), onsets: onsets) { i, j in
+            i % 4 == j % 4 ? (i == j ? 0 : 3) : 11
+        }
+        #expect(apart == [0, 0, 0, 0, 1, 1, 1, 1])
+    }
+
     @Test func runsAreCutWhereAGapIsLongerThanTheNeighbourhood() {
         let onsets = [50.0, 0, 10, 100, 151.5, 120]
         #expect(Recurrence.runs(of: [0, 1, 2, 3, 4, 5], onsets: onsets) == [[1, 2], [0], [3, 5], [4]])

@@ -4,16 +4,16 @@ import Foundation
 /// drum hit itself, each an event of its own with its own sound.
 ///
 /// Pitched notes are known by their pitch: a note stays in its event's first-pass sound when that sound is at its
-/// pitch, else joins a first-pass sound of clearly pitched events at that pitch heard near it (`Neighbourhood`) when
-/// there is one, else the sound of such notes at that pitch in the same run (none more than `Neighbourhood.seconds`
-/// apart: in a long song, another section's sound at that pitch is often another instrument); so is a drum's body (`EventFeatures.drumBodies`:
+/// pitch, else joins a first-pass sound of clearly pitched events at that pitch heard near it (`Neighbourhood`: in a
+/// long song, another section's sound at that pitch is often another instrument) when there is one, else the sound
+/// of all such notes at that pitch; so is a drum's body (`EventFeatures.drumBodies`:
 /// a kick's falling sine, a snare's head), with or without a hit beside it. A drum hit that started with notes is
 /// compared with the drums the song plays alone near it (`Neighbourhood`), only where the notes' harmonics are not (its
 /// patch there is the notes'), and joins the nearest within `hitMatchFactor` × the merge threshold; a hit that matches none is not believed
 /// (a pluck's, a bow's or a square wave's attack noise looks like one, measured on the corpus; so what starts with a
 /// drum's body is split off only as another drum the song plays alone too).
 struct SimultaneousSounds {
-    /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note and run.
+    /// A note's sound that no first-pass sound holds is numbered from here (above any cluster), one per MIDI note.
     static let noteLabels = 1 << 30
     /// An event that started with notes also holds a drum hit when at least this share of its new magnitude (per share
     /// of the spectrum the notes leave) lies off the notes' harmonics.
@@ -52,19 +52,6 @@ struct SimultaneousSounds {
         func clusterOfPitch(_ midi: Int, near time: Double) -> Int? {
             clustersAtPitch[midi]?.first { Neighbourhood.contains(onsetsOfCluster[$0]!, near: time) }
         }
-        // Notes at a pitch no sound near them has: one sound per pitch and run (a return after more than
-        // `Neighbourhood.seconds` starts another).
-        var noteRuns: [Int: (label: Int, last: Double)] = [:]
-        var nextRunLabel = Self.noteLabels
-        func noteLabel(_ midi: Int, at time: Double) -> Int {
-            if let run = noteRuns[midi], time - run.last <= Neighbourhood.seconds {
-                noteRuns[midi] = (run.label, time)
-                return run.label
-            }
-            noteRuns[midi] = (nextRunLabel, time)
-            nextRunLabel += 1
-            return nextRunLabel - 1
-        }
         let percussive = Set(own).subtracting(pitchOfCluster.keys)
         // Drum sounds as heard alone: only events in which no note stood out make the templates.
         let alone = Dictionary(grouping: own.indices.filter { percussive.contains(own[$0]) && (features[$0].content?.notes.isEmpty ?? true) },
@@ -91,7 +78,7 @@ struct SimultaneousSounds {
             // The event's own sound keeps a note at its pitch (two instruments can share a pitch); any other note
             // goes to a sound at that pitch heard near it.
             let time = events[index].onset
-            append(index, single, pitchOfCluster[own[index]] == midi ? own[index] : clusterOfPitch(midi, near: time) ?? noteLabel(midi, at: time))
+            append(index, single, pitchOfCluster[own[index]] == midi ? own[index] : clusterOfPitch(midi, near: time) ?? Self.noteLabels + midi)
         }
 
         for index in events.indices {
