@@ -13,6 +13,14 @@ import Testing
         #expect(Self.order([0, 5, 1, 9, 3]) == [0, 2, 4, 1, 3])
     }
 
+    @Test func manyItemsAreStillOrderedFromFewStarts() {
+        // 200 points of a line in a scrambled order (more than `maximumStarts`): still walked end to end.
+        let positions = (0..<200).map { Double(($0 * 73) % 200) }
+        let order = Self.order(positions)
+        #expect(order.map { positions[$0] } == (0..<200).map(Double.init) || order.map { positions[$0] } == (0..<200).reversed().map(Double.init))
+        #expect(Set(order).count == 200)
+    }
+
     @Test func thePathStartsAtTheEndThatPrecedes() {
         // The same line, item 0 now at the far end: the path is walked from it.
         #expect(Self.order([9, 5, 1, 0, 3]) == [0, 1, 4, 2, 3])

@@ -4,6 +4,8 @@ public enum Seriation {
     /// The distance of two items that share nothing to compare (patches with no block in common): larger than any
     /// real distance in dB, finite so that sums and averages stay ordered.
     public static let unrelated: Float = 10_000
+    /// At most this many starting items are tried.
+    public static let maximumStarts = 32
     /// - Parameters:
     ///   - count: number of items.
     ///   - distance: symmetric distance between two items.
@@ -16,8 +18,11 @@ public enum Seriation {
         func length(_ path: [Int]) -> Double { zip(path, path.dropFirst()).reduce(0) { $0 + d[$1.0 * count + $1.1] } }
         var best: [Int] = []
         var bestLength = Double.infinity
-        // Try every start for the greedy path; keep the shortest after 2-opt.
-        for start in (0..<count).sorted(by: precedes) {
+        // Try every start for the greedy path (evenly spaced ones beyond `maximumStarts`: each costs O(n²) and a
+        // long mix has hundreds of sounds); keep the shortest after 2-opt.
+        let ordered = (0..<count).sorted(by: precedes)
+        let starts = count <= maximumStarts ? ordered : (0..<maximumStarts).map { ordered[$0 * count / maximumStarts] }
+        for start in starts {
             var path = [start]
             var left = Set(0..<count).subtracting([start])
             while let last = path.last, !left.isEmpty {
