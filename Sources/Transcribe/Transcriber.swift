@@ -196,6 +196,7 @@ public struct Transcriber: Sendable {
         }
         var builder = SoundBuilder(events: parts, features: sounds.features, labels: labels, decays: decays,
                                    envelope: envelope, settings: settings)
+        // The quiet hits' origins follow every found event's (`firstOrigin` above).
         builder.quietHits = Set(sounds.origins.indices.filter { sounds.origins[$0] >= events.count })
         let transcription = builder.transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)

@@ -5,9 +5,9 @@ import Foundation
 /// Average linkage over a whole song joins what no listener would: the kick of one section's kit and the kick of
 /// another's are alike, and with every event of a long song in one dendrogram, alike is enough. A sound's runs (its
 /// events with no gap longer than `Neighbourhood.seconds`) stay one sound only while their events lie within
-/// `returnFactor` of the merge threshold of each other on average: the same sample played again does, another kit's
-/// piece does not; nor does a sound played again note for note, each event with a twin. A short clip holds one run
-/// per sound, so nothing in it changes.
+/// `returnFactor` of the merge threshold of each other on average (the same sample played again does, another kit's
+/// piece does not), or while each event of one has a twin in the other (a passage played again note for note). A
+/// short clip holds one run per sound, so nothing in it changes.
 struct Recurrence {
     /// Runs of one sound stay joined up to this share of the merge threshold (average linkage; 0.4, 0.6, 0.8 and 1
     /// measured on the whole-song case: 0.8 kept the most of its sections and of the whole).
