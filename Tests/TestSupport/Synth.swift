@@ -8,17 +8,18 @@ public enum Synth {
         (0..<Int(duration * sampleRate)).map { amplitude * Float(sin(2 * .pi * frequency * Double($0) / sampleRate)) }
     }
 
-    /// A harmonic tone (decaying partials) starting at each of `onsets`, `length` seconds long, mixed into `signal`.
+    /// A harmonic tone (decaying partials) starting at each of `onsets`, `length` seconds long, mixed into `signal`;
+    /// it rises linearly over `attack` seconds (a pad's slow attack when long).
     public static func addTone(to signal: inout [Float], frequency: Double, onsets: [Double], length: Double,
                                sampleRate: Double = 44_100, amplitude: Float = 0.3, harmonics: [Float] = [1, 0.5, 0.3, 0.2],
-                               decayPerSecond: Double = 3) {
+                               decayPerSecond: Double = 3, attack attackSeconds: Double = 0.005) {
         for onset in onsets {
             let start = Int(onset * sampleRate)
             let count = min(Int(length * sampleRate), signal.count - start)
             guard count > 0 else { continue }
             for n in 0..<count {
                 let t = Double(n) / sampleRate
-                let attack = min(1, t / 0.005)
+                let attack = min(1, t / attackSeconds)
                 let release = min(1, Double(count - n) / (0.01 * sampleRate))
                 var value: Float = 0
                 for (h, weight) in harmonics.enumerated() where frequency * Double(h + 1) < sampleRate / 2 {

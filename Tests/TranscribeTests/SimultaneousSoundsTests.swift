@@ -125,4 +125,68 @@ import TestSupport
         #expect(content?.notes.count == 1)
         #expect((content?.residualShare ?? 1) < SimultaneousSounds.residualForHit)
     }
+
+    /// The notes that swell in after `onset` (s) in `signal`, as the feature pass finds them.
+    static func lateNotes(in signal: [Float], at onset: Double) throws -> [PitchEstimate] {
+        let estimator = try OnsetPitchEstimator(sampleRate: rate)
+        let sample = Int(onset * rate)
+        return signal.withUnsafeBufferPointer { samples in
+            let audio = AudioWindow(mono: samples, base: 0, end: samples.count)
+            guard estimator.prepare(audio, onset: sample) else { return [] }
+            let known = estimator.preparedContent().notes
+            return estimator.preparedLateNotes(audio, onset: sample, besides: known, bodies: [])
+        }
+    }
+
+    @Test func aPadThatSwellsInUnderAKickIsFoundLater() throws {
+        // A 220 Hz pad rising over 250 ms from a loud kick's onset: the kick owns the onset, the pad the moments after.
+        var signal = Synth.silence(duration: 2, sampleRate: Self.rate)
+        Synth.addKick(to: &signal, onsets: [0.5], amplitude: 0.9)
+        Synth.addTone(to: &signal, frequency: 220, onsets: [0.5], length: 1.2, amplitude: 0.1,
+                      harmonics: [1, 0.6, 0.4, 0.3, 0.2, 0.1], decayPerSecond: 0, attack: 0.25)
+        let late = try Self.lateNotes(in: signal, at: 0.5)
+        #expect(late.map { Int($0.midiPitch.rounded()) } == [57], "found \(late.map(\.midiPitch))")
+    }
+
+    @Test func aHeldNoteThatWavesIsNoLateNote() throws {
+        // A tone held from the start whose level beats 6 times a second (a tremolo), and a hat at 0.5 s: what rises
+        // after the hat was there before it.
+        var signal = Synth.silence(duration: 2, sampleRate: Self.rate)
+        for n in signal.indices {
+            let t = Double(n) / Self.rate
+            let tremolo = 0.6 + 0.4 * sin(2 * .pi * 6 * t)
+            signal[n] = Float(0.2 * tremolo * (sin(2 * .pi * 196 * t) + 0.5 * sin(2 * .pi * 392 * t) + 0.3 * sin(2 * .pi * 588 * t)))
+        }
+        Synth.addHat(to: &signal, onsets: [0.5])
+        #expect(try Self.lateNotes(in: signal, at: 0.5).isEmpty)
+    }
+
+    @Test func aBrightToneHasNoLateNotesOnItsHarmonics() throws {
+        // A tone with strong odd harmonics up to the 15th (a square lead): its partials a moment later are its own.
+        var signal = Synth.silence(duration: 2, sampleRate: Self.rate)
+        Synth.addTone(to: &signal, frequency: 784, onsets: [0.5], length: 0.6, amplitude: 0.2,
+                      harmonics: [1, 0, 0.33, 0, 0.2, 0, 0.14, 0, 0.11, 0, 0.09, 0, 0.08, 0, 0.07], decayPerSecond: 0)
+        #expect(try Self.lateNotes(in: signal, at: 0.5).isEmpty)
+    }
+
+    @Test func padsUnderKicksAreNotesOfTheirOwnAndTheKicksStayOneSound() throws {
+        // Kicks alone, then kicks on which a pad chord (A3 and E4) swells in: every kick is one sound, and each pad
+        // onset holds both notes.
+        var signal = Synth.silence(duration: 10, sampleRate: Self.rate)
+        let alone = [0.5, 1.5, 2.5], together = [4.0, 6.0, 8.0]
+        Synth.addKick(to: &signal, onsets: alone + together, amplitude: 0.9)
+        for frequency in [220.0, 329.63] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: together, length: 1.5, amplitude: 0.06,
+                          harmonics: [1, 0.6, 0.4, 0.3, 0.2, 0.1], decayPerSecond: 0, attack: 0.25)
+        }
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        let kicks = Set(alone.flatMap { Self.events(at: $0, in: transcription).map(\.sound) })
+        #expect(kicks.count == 1)
+        for time in together {
+            let found = Self.events(at: time, in: transcription)
+            let pitches = found.compactMap(\.pitchHz).map { Int((69 + 12 * log2($0 / 440)).rounded()) }
+            #expect(pitches.contains(57) && pitches.contains(64), "at \(time) s: \(found.map { ($0.sound, $0.pitchHz ?? 0) })")
+            #expect(!Set(found.map(\.sound)).isDisjoint(with: kicks), "the kick at \(time) s is the kick heard alone")
+        }
+    }
 }

@@ -10,10 +10,14 @@ public struct OnsetContent: Sendable, Equatable {
     /// relative to the whole increase (about 1 when nothing is explained, 0 when the notes explain all). Summed in
     /// magnitude, not energy, so that a hat over a loud bass still counts for what one hears of it.
     public var residualShare: Double
+    /// Notes that swell in after the onset (a pad's or an organ's slow attack under a drum hit, a bass under a kick's
+    /// body), found in what has risen a little later once the drums have died away; none of `notes` among them.
+    public var lateNotes: [PitchEstimate] = []
 
-    public init(notes: [PitchEstimate], residualShare: Double) {
+    public init(notes: [PitchEstimate], residualShare: Double, lateNotes: [PitchEstimate] = []) {
         self.notes = notes
         self.residualShare = residualShare
+        self.lateNotes = lateNotes
     }
 }
 
@@ -36,6 +40,20 @@ extension OnsetPitchEstimator {
     static let minimumHarmonicSpacing = 6.0
     /// At most this many notes are taken from one onset.
     static let maximumOnsetNotes = 6
+    /// Notes that swell in are sought in a window starting this long after the onset (s): a drum hit has mostly died
+    /// away by then while a pad or an organ has risen (0.12, 0.15 and 0.2 measured on the corpus: alike, the earliest
+    /// a little better, and it leaves room before the next onset at more tempos).
+    static let lateNoteDelay = 0.12
+    /// A note that swells in holds at least this share of the magnitude of all that sounds in that window (0.02 and
+    /// 0.05 let a drum's ring pass for notes in the soundfont kits)…
+    static let lateNoteShare: Float = 0.1
+    /// …and its harmonics there stand at least this many times above where they were before the onset (6 dB): a
+    /// note held from before whose partials beat or waver does not pass for a new one.
+    static let lateNoteRise: Float = 2
+    /// …and it lies neither on a harmonic (up to this one) of a note found at the onset or of a stronger note that
+    /// swelled in, nor within this many semitones of a drum's body (a tom's falling pitch).
+    static let lateNoteHarmonics = 8
+    static let lateNoteBodyDistance = 4.0
 
     /// Takes apart the increase across `onset`: notes found on its peaked part (the increase above its local
     /// median, where a drum's broadband energy does not reach), strongest first, each one's harmonics cleared
@@ -53,8 +71,71 @@ extension OnsetPitchEstimator {
     /// `content` of the onset last `prepare`d.
     func preparedContent() -> OnsetContent {
         restoreIncrease()
+        let total = increase.reduce(0, +)
+        let found = findNotes()
+        guard !found.notes.isEmpty else { return OnsetContent(notes: [], residualShare: 1) }
+        let left = found.residual.reduce(0, +)
+        let kept = Float(found.residual.count { $0 != 0 }) / Float(max(1, found.residual.count))
+        let share = total > 0 && kept > 0 ? min(1, Double(left / total / kept)) : 0
+        return OnsetContent(notes: found.notes.map(\.note), residualShare: share)
+    }
+
+    /// Notes that rise after the onset last `prepare`d: sought, as `preparedContent` seeks them, in the increase of a
+    /// window `lateNoteDelay` after the onset over the spectrum before it, once the harmonics of `known` (every note
+    /// found at the onset) are cleared from it; the first must hold `lateNoteShare` of all that sounds then, and each
+    /// must have risen `lateNoteRise` times and be no harmonic of a known or stronger note nor a drum's body. The caller makes sure no other onset
+    /// falls before that window ends. It overwrites `post` and the increase (`restoreIncrease` puts it back).
+    /// - Parameters:
+    ///   - audio: a window holding `samples(around: onset)`.
+    ///   - bodies: pitches (Hz) found at the onset that are a drum's body.
+    func preparedLateNotes(_ audio: AudioWindow, onset: Int, besides known: [PitchEstimate], bodies: [Double]) -> [PitchEstimate] {
+        let start = onset + Int(Self.lateNoteDelay * sampleRate)
+        guard start + spectra.size <= audio.end else { return [] }
+        magnitude(audio, start: start, into: &post)
+        var sounding: Float = 0
+        for k in increase.indices {
+            increase[k] = max(0, post[k] - pre[k])
+            sounding += post[k]
+        }
+        // Cleared outright, not by smoothness: what is left of a known note's partials a moment later (its estimate's
+        // small error grows with the harmonic number) must not pass for notes.
+        for note in known { removeHarmonics(of: note.frequency) }
+        func onHarmonic(of note: PitchEstimate, _ f0: Double) -> Bool {
+            (1...Self.lateNoteHarmonics).contains { abs(12 * log2(f0 / (note.frequency * Double($0)))) < 0.5 }
+        }
+        var late: [PitchEstimate] = []
+        for found in findNotes().notes {
+            let f0 = found.note.frequency
+            // The first note must be a noticeable part of what sounds; the notes of its chord then follow the search's
+            // own rules.
+            guard late.isEmpty ? found.held >= Self.lateNoteShare * sounding : true,
+                  !(known + late).contains(where: { onHarmonic(of: $0, f0) }),
+                  !bodies.contains(where: { abs(12 * log2(f0 / $0)) < Self.lateNoteBodyDistance }),
+                  harmonicPeaks(of: f0, in: post) >= Self.lateNoteRise * harmonicPeaks(of: f0, in: pre) else { continue }
+            late.append(found.note)
+        }
+        return late
+    }
+
+    /// The sum over the harmonics of `f0` (up to the harmonic limit) of the largest magnitude within two bins of each.
+    private func harmonicPeaks(of f0: Double, in spectrum: [Float]) -> Float {
+        var sum: Float = 0
+        var h = 1.0
+        while f0 * h < min(Self.highestHarmonicFrequency, sampleRate / 2) {
+            let centre = Int((f0 * h / binHz).rounded())
+            var peak: Float = 0
+            for k in max(0, centre - 2)...min(spectrum.count - 1, centre + 2) { peak = max(peak, spectrum[k]) }
+            sum += peak
+            h += 1
+        }
+        return sum
+    }
+
+    /// The note search of `preparedContent` over the increase as it stands: notes on its peaked part, strongest
+    /// first, each one's harmonics cleared before the next is sought, with the magnitude each held; and what is left
+    /// of the increase once every note's harmonics are cleared.
+    private func findNotes() -> (notes: [(note: PitchEstimate, held: Float)], residual: [Float]) {
         let whole = increase
-        let total = whole.reduce(0, +)
         let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))
         var peaked = [Float](repeating: 0, count: whole.count)
         // Notes are sought on harmonics below the harmonic limit only, so the peaked part is needed only there.
@@ -62,9 +143,9 @@ extension OnsetPitchEstimator {
         let surroundings = Self.localMedians(whole, radius: radius, through: lastBin)
         for k in 0...lastBin { peaked[k] = max(0, whole[k] - surroundings[k]) }
         let peakedTotal = peaked.reduce(0, +)
-        guard peakedTotal > 0 else { return OnsetContent(notes: [], residualShare: 1) }
+        guard peakedTotal > 0 else { return ([], whole) }
 
-        var notes: [PitchEstimate] = []
+        var notes: [(note: PitchEstimate, held: Float)] = []
         var residual = whole
         increase = peaked
         defer { increase = whole }
@@ -81,21 +162,18 @@ extension OnsetPitchEstimator {
                 continue
             }
             guard f0 >= Self.minimumHarmonicSpacing * binHz,
-                  !notes.contains(where: { abs($0.midiPitch - 69 - 12 * log2(f0 / 440)) < 1 }) else { break }
+                  !notes.contains(where: { abs($0.note.midiPitch - 69 - 12 * log2(f0 / 440)) < 1 }) else { break }
             let left = increase.reduce(0, +)
             let (held, prominent) = harmonicEnergy(of: f0, peaked: increase, whole: whole, surroundings: surroundings)
             let shareOfAll = unresolvedCleared && notes.isEmpty ? Self.noteShareBesideBody : Self.noteShareOfAll
             guard held >= Self.noteTonalShare * left, held >= shareOfAll * peakedTotal, prominent else { break }
-            notes.append(PitchEstimate(frequency: f0, confidence: Double(held / peakedTotal)))
+            notes.append((PitchEstimate(frequency: f0, confidence: Double(held / peakedTotal)), held))
             subtractSmoothHarmonics(of: f0)
             swap(&increase, &residual)
             removeHarmonics(of: f0)
             swap(&increase, &residual)
         }
-        let left = residual.reduce(0, +)
-        let kept = Float(residual.count { $0 != 0 }) / Float(max(1, residual.count))
-        let share = total > 0 && kept > 0 ? min(1, Double(left / total / kept)) : 0
-        return OnsetContent(notes: notes, residualShare: notes.isEmpty ? 1 : share)
+        return (notes, residual)
     }
 
     /// The median of `values` within `radius` bins of each bin up to `last` (fewer values at the edges; of an even

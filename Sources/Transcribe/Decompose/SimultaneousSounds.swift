@@ -1,7 +1,8 @@
 import Foundation
 
-/// Turns every event into the sounds that start at it: a chord's notes, notes found over a drum hit, and the
-/// drum hit itself, each an event of its own with its own sound.
+/// Turns every event into the sounds that start at it: a chord's notes, notes found over a drum hit, notes that
+/// swell in a moment later (a pad or an organ under the hit), and the drum hit itself, each an event of its own with
+/// its own sound.
 ///
 /// Pitched notes are known by their pitch: a note stays in its event's first-pass sound when that sound is at its
 /// pitch, else joins a first-pass sound of clearly pitched events at that pitch heard near it (`Neighbourhood`: in a
@@ -81,7 +82,7 @@ struct SimultaneousSounds {
             append(index, single, pitchOfCluster[own[index]] == midi ? own[index] : clusterOfPitch(midi, near: time) ?? Self.noteLabels + midi)
         }
 
-        for index in events.indices {
+        func handle(_ index: Int) {
             let feature = features[index]
             let voiced = feature.isVoiced(minimumConfidence: voicedConfidence)
             let known: [PitchEstimate] = voiced ? [feature.pitch!] : feature.chord
@@ -97,7 +98,7 @@ struct SimultaneousSounds {
                 hit.pitch = nil
                 hit.chord = []
                 append(index, hit, split[index][0])
-                continue
+                return
             }
             if split[index].count == 1, !found.isEmpty || (!known.isEmpty && hasHit) {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
@@ -113,7 +114,7 @@ struct SimultaneousSounds {
                         append(index, hit, label)
                     }
                 }
-                continue
+                return
             }
             for (position, cluster) in split[index].enumerated() {
                 var part = feature
@@ -130,6 +131,17 @@ struct SimultaneousSounds {
                     continue
                 }
                 append(index, part, cluster)
+            }
+        }
+        for index in events.indices {
+            let before = result.events.count
+            handle(index)
+            // Notes that swelled in after the onset (`OnsetContent.lateNotes`) join it as notes of their own, beside
+            // whatever it was.
+            let taken = result.features[before...].filter { $0.isVoiced(minimumConfidence: voicedConfidence) }
+                .compactMap { $0.pitch.map { Int($0.midiPitch.rounded()) } }
+            for note in features[index].content?.lateNotes ?? [] where !taken.contains(Int(note.midiPitch.rounded())) {
+                appendNote(index, note)
             }
         }
         return result

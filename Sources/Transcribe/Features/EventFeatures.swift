@@ -218,7 +218,14 @@ public final class FeatureExtractor {
         let drumBodies = zip(candidates, persistence).compactMap { frequency, after in
             after.flatMap { abs($0.glide) > Self.maximumGlide || (noisy && $0.fall < -Self.maximumFall) ? frequency : nil }
         }
-        return EventFeatures(patch: patch, pitch: single, chord: chord, content: content, drumBodies: drumBodies)
+        var withLate = content
+        if prepared, event.end - event.onset >= OnsetPitchEstimator.lateNoteDelay + OnsetPitchEstimator.windowDuration {
+            // Nothing else starts before the later window ends, so what swells into it started here.
+            var known: [PitchEstimate] = chord + (content?.notes ?? [])
+            if let single, single.confidence >= settings.fairPitchConfidence { known.append(single) }
+            withLate?.lateNotes = pitch.preparedLateNotes(audio, onset: onset, besides: known, bodies: drumBodies)
+        }
+        return EventFeatures(patch: patch, pitch: single, chord: chord, content: withLate, drumBodies: drumBodies)
     }
 
     /// Features of every event of an in-memory spectrogram and signal; sets each event's `level`.

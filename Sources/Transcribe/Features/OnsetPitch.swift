@@ -138,9 +138,11 @@ public final class OnsetPitchEstimator {
         bounds = [Float](repeating: 0, count: candidates.count)
     }
 
-    /// Samples (absolute) an estimate at `onset` reads.
+    /// Samples (absolute) an estimate at `onset` reads, the later windows of `persistence` and `preparedLateNotes`
+    /// included.
     public func samples(around onset: Int) -> Range<Int> {
-        (onset - spectra.size)..<(onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples + spectra.size)
+        let latest = max(Int(Self.postOnsetDelay * sampleRate) + glideLagSamples, Int(Self.lateNoteDelay * sampleRate))
+        return (onset - spectra.size)..<(onset + latest + spectra.size)
     }
 
     /// Estimates the pitch of the sound starting at absolute sample `onset`.
