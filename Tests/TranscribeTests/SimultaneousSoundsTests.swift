@@ -189,4 +189,18 @@ import TestSupport
             #expect(!Set(found.map(\.sound)).isDisjoint(with: kicks), "the kick at \(time) s is the kick heard alone")
         }
     }
+
+    @Test func aDetunedSawLeavesNoHit() throws {
+        // Two saw-like voices 20 cents apart (a synth lead's detuned voices): their upper partials drift apart, and what
+        // the note's harmonics leave must not read as a drum hit beside it (0.43 with only ±2 bins cleared).
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        let saw = (1...30).map { Float(1) / Float($0) }
+        for frequency in [523.25, 523.25 * pow(2, 20.0 / 1200)] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.1, harmonics: saw, decayPerSecond: 0)
+        }
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        #expect(content?.notes.map { Int($0.midiPitch.rounded()) }.first == 72)
+        #expect((content?.residualShare ?? 1) < SimultaneousSounds.residualForHit, "residual \(content?.residualShare ?? -1)")
+    }
 }

@@ -298,14 +298,14 @@ public final class OnsetPitchEstimator {
         }
     }
 
-    /// Clears the increase within two bins of each harmonic of `f0`.
-    func removeHarmonics(of f0: Double) {
+    /// Clears the increase within `halfWidth` bins (two by default) of each harmonic of `f0`.
+    func removeHarmonics(of f0: Double, halfWidth: Int = OnsetPitchEstimator.harmonicHalfWidthBins) {
         // One access to the increase, not one per bin (a class's array property is checked at every access).
         increase.withUnsafeMutableBufferPointer { increase in
             var h = 1.0
             while f0 * h < sampleRate / 2 {
                 let centre = Int((f0 * h / binHz).rounded())
-                for k in max(0, centre - Self.harmonicHalfWidthBins)...min(increase.count - 1, centre + Self.harmonicHalfWidthBins) { increase[k] = 0 }
+                for k in max(0, centre - halfWidth)...min(increase.count - 1, centre + halfWidth) { increase[k] = 0 }
                 h += 1
             }
         }
