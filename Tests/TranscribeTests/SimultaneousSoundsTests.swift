@@ -203,4 +203,22 @@ import TestSupport
         #expect(content?.notes.map { Int($0.midiPitch.rounded()) }.first == 72)
         #expect((content?.residualShare ?? 1) < SimultaneousSounds.residualForHit, "residual \(content?.residualShare ?? -1)")
     }
+
+    @Test func aNoteWhoseHitIsItsOwnSoundStaysWhole() {
+        // One sound of three events with one attack at E5 (659 Hz): the first clearly pitched, with new energy off its
+        // harmonics that reads as a hit; the other two at that pitch without a clear enough pitch (a pluck). The hit
+        // beside the first note is the sound itself: three events, one sound, not a note and a hit.
+        let bands = 64
+        let patch = AttackPatch(blocks: 1, bands: bands, values: (0..<bands).map { -Float($0) }, present: [true])
+        let events = [0.5, 1.5, 2.5].map { DetectedEvent(onset: $0, end: $0 + 0.4, startFrame: Int($0 * 100), endFrame: Int($0 * 100) + 40, level: -20) }
+        let e5 = 440 * pow(2, 7.0 / 12)
+        var clear = EventFeatures(patch: patch, pitch: PitchEstimate(frequency: e5, confidence: 0.95))
+        clear.content = OnsetContent(notes: [PitchEstimate(frequency: e5, confidence: 0.9)], residualShare: 0.9)
+        var unclear = EventFeatures(patch: patch, pitch: PitchEstimate(frequency: e5 * 1.003, confidence: 0.7))
+        unclear.content = OnsetContent(notes: [], residualShare: 1)
+        let stage = SimultaneousSounds(threshold: 5.5, voicedConfidence: 0.8, bandCentres: (1...bands).map { 31.25 * Double($0) })
+        let result = stage.expand(events: events, features: [clear, unclear, unclear], split: [[0], [0], [0]])
+        #expect(result.labels == [0, 0, 0])
+        #expect(result.origins == [0, 1, 2])
+    }
 }

@@ -54,6 +54,12 @@ struct SimultaneousSounds {
             clustersAtPitch[midi]?.first { Neighbourhood.contains(onsetsOfCluster[$0]!, near: time) }
         }
         let percussive = Set(own).subtracting(pitchOfCluster.keys)
+        let membersOfCluster = Dictionary(grouping: own.indices, by: { own[$0] })
+        // Whether most of a sound's events have a pitch estimate, however unclear, within half a semitone of `midi`.
+        func heardAtPitch(_ cluster: Int, _ midi: Double) -> Bool {
+            let members = membersOfCluster[cluster] ?? []
+            return 2 * members.count { abs((features[$0].pitch?.midiPitch ?? -100) - midi) < 0.5 } > members.count
+        }
         // Drum sounds as heard alone: only events in which no note stood out make the templates.
         let alone = Dictionary(grouping: own.indices.filter { percussive.contains(own[$0]) && (features[$0].content?.notes.isEmpty ?? true) },
                                by: { own[$0] })
@@ -103,16 +109,21 @@ struct SimultaneousSounds {
             if split[index].count == 1, !found.isEmpty || (!known.isEmpty && hasHit) {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
                 let notes = known + found
-                for note in notes { appendNote(index, note) }
                 // A drum's own body (a kick's falling sine, a snare's head) is no note: what starts with it is another
                 // drum of the song (one it plays alone, as `hitLabel` requires of every hit), or the rest of the same drum.
-                if hasHit {
+                let hitSound = hasHit ? hitLabel(feature.patch, mask: harmonicMask(notes), dictionary: drums(near: events[index].onset)) : nil
+                if found.isEmpty, known.count == 1, hitSound == own[index], heardAtPitch(own[index], known[0].midiPitch) {
+                    // The "hit" beside the note is the event's own sound, and that sound's events sound at this pitch,
+                    // most without a clear enough pitch (a pluck): the event is that sound, whole.
+                    append(index, feature, own[index])
+                    return
+                }
+                for note in notes { appendNote(index, note) }
+                if let hitSound {
                     var hit = feature
                     hit.pitch = nil
                     hit.chord = []
-                    if let label = hitLabel(hit.patch, mask: harmonicMask(notes), dictionary: drums(near: events[index].onset)) {
-                        append(index, hit, label)
-                    }
+                    append(index, hit, hitSound)
                 }
                 return
             }
