@@ -60,6 +60,7 @@ extension OnsetPitchEstimator {
     /// …and it lies neither on a harmonic (up to this one) of a note found at the onset or of a stronger note that
     /// swelled in, nor within this many semitones of a drum's body (a tom's falling pitch).
     static let lateNoteHarmonics = 8
+    /// Semitones from a drum's body within which no note swells in (see `lateNoteHarmonics`).
     static let lateNoteBodyDistance = 4.0
 
     /// Takes apart the increase across `onset`: notes found on its peaked part (the increase above its local
@@ -90,12 +91,14 @@ extension OnsetPitchEstimator {
     /// Notes that rise after the onset last `prepare`d: sought, as `preparedContent` seeks them, in the increase of a
     /// window `lateNoteDelay` after the onset over the spectrum before it, once the harmonics of `known` (every note
     /// found at the onset) are cleared from it; the first must hold `lateNoteShare` of all that sounds then, and each
-    /// must have risen `lateNoteRise` times and be no harmonic of a known or stronger note nor a drum's body. The caller makes sure no other onset
-    /// falls before that window ends. It overwrites `post` and the increase (`restoreIncrease` puts it back).
+    /// must have risen `lateNoteRise` times and be no harmonic of a known or stronger note nor a drum's body. The
+    /// caller makes sure no other onset falls before that window ends. It overwrites `post` and the increase
+    /// (`restoreIncrease` puts it back).
     /// - Parameters:
     ///   - audio: a window holding `samples(around: onset)`.
     ///   - bodies: pitches (Hz) found at the onset that are a drum's body.
-    func preparedLateNotes(_ audio: AudioWindow, onset: Int, besides known: [PitchEstimate], bodies: [Double]) -> [PitchEstimate] {
+    func preparedLateNotes(_ audio: AudioWindow, onset: Int, besides known: [PitchEstimate],
+                           bodies: [Double]) -> [PitchEstimate] {
         let start = onset + Int(Self.lateNoteDelay * sampleRate)
         guard start + spectra.size <= audio.end else { return [] }
         magnitude(audio, start: start, into: &post)
@@ -118,20 +121,23 @@ extension OnsetPitchEstimator {
             guard late.isEmpty ? found.held >= Self.lateNoteShare * sounding : true,
                   !(known + late).contains(where: { onHarmonic(of: $0, f0) }),
                   !bodies.contains(where: { abs(12 * log2(f0 / $0)) < Self.lateNoteBodyDistance }),
-                  harmonicPeaks(of: f0, in: post) >= Self.lateNoteRise * harmonicPeaks(of: f0, in: pre) else { continue }
+                  harmonicPeaks(of: f0, in: post) >= Self.lateNoteRise * harmonicPeaks(of: f0, in: pre)
+            else { continue }
             late.append(found.note)
         }
         return late
     }
 
-    /// The sum over the harmonics of `f0` (up to the harmonic limit) of the largest magnitude within two bins of each.
+    /// The sum over the harmonics of `f0` (up to the harmonic limit) of the largest magnitude within
+    /// `harmonicHalfWidthBins` of each.
     private func harmonicPeaks(of f0: Double, in spectrum: [Float]) -> Float {
         var sum: Float = 0
         var h = 1.0
         while f0 * h < min(Self.highestHarmonicFrequency, sampleRate / 2) {
             let centre = Int((f0 * h / binHz).rounded())
             var peak: Float = 0
-            for k in max(0, centre - 2)...min(spectrum.count - 1, centre + 2) { peak = max(peak, spectrum[k]) }
+            let width = Self.harmonicHalfWidthBins
+            for k in max(0, centre - width)...min(spectrum.count - 1, centre + width) { peak = max(peak, spectrum[k]) }
             sum += peak
             h += 1
         }
