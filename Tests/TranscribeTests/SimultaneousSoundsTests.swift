@@ -221,4 +221,19 @@ import TestSupport
         #expect(result.labels == [0, 0, 0])
         #expect(result.origins == [0, 1, 2])
     }
+
+    @Test func aDetunedLowBassLeavesNoHit() throws {
+        // Two saw voices 10 cents apart at E2 (82 Hz, harmonics 7.6 analysis bins apart): clearing ±4 bins around each
+        // harmonic would leave a few scattered bins, and the share, scaled up by the little that is left, read 0.43,
+        // a hit; cleared at most a third of the spacing, it stays a note alone.
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        let saw = (1...40).map { Float(1) / Float($0) }
+        for frequency in [82.41, 82.41 * pow(2, 10.0 / 1200)] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.15, harmonics: saw)
+        }
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        #expect(content?.notes.map { Int($0.midiPitch.rounded()) }.first == 40)
+        #expect((content?.residualShare ?? 1) < SimultaneousSounds.residualForHit, "residual \(content?.residualShare ?? -1)")
+    }
 }

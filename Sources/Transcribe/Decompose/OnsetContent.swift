@@ -45,6 +45,13 @@ extension OnsetPitchEstimator {
     /// their remains would read as a hit, while a hit's broadband energy is everywhere else too. (3, 4, 5 and 6
     /// measured on the corpus: 4 raised every mean; 5 and 6 split the two instruments that share pitches.)
     static let residualHalfWidthBins = 4
+    /// …but at most a third of the note's harmonic spacing (and at least `harmonicHalfWidthBins`): under 97 Hz, ±4
+    /// bins would leave only scattered bins between a low note's harmonics, and the share, scaled up by the little
+    /// left, would rest on them (a detuned bass read as a hit). Measured, the cap also gave back organ-triads-drums'
+    /// and real-kit-fast's ARI.
+    func residualHalfWidth(of f0: Double) -> Int {
+        min(Self.residualHalfWidthBins, max(Self.harmonicHalfWidthBins, Int(f0 / binHz / 3)))
+    }
     /// At most this many notes are taken from one onset.
     static let maximumOnsetNotes = 6
     /// Notes that swell in are sought in a window starting this long after the onset (s): a drum hit has mostly died
@@ -183,7 +190,7 @@ extension OnsetPitchEstimator {
             notes.append((PitchEstimate(frequency: f0, confidence: Double(held / peakedTotal)), held))
             subtractSmoothHarmonics(of: f0)
             swap(&increase, &residual)
-            removeHarmonics(of: f0, halfWidth: Self.residualHalfWidthBins)
+            removeHarmonics(of: f0, halfWidth: residualHalfWidth(of: f0))
             swap(&increase, &residual)
         }
         return (notes, residual)
