@@ -148,7 +148,8 @@ struct SimultaneousSounds {
             let before = result.events.count
             handle(index)
             // Notes that swelled in after the onset (`OnsetContent.lateNotes`) join it as notes of their own, beside
-            // whatever it was.
+            // whatever it was. They lie on no harmonic of the onset's notes already; a note within half a semitone on
+            // the other side of a MIDI number still rounds to one of them, and one onset holds a MIDI note once.
             let taken = result.features[before...].filter { $0.isVoiced(minimumConfidence: voicedConfidence) }
                 .compactMap { $0.pitch.map { Int($0.midiPitch.rounded()) } }
             for note in features[index].content?.lateNotes ?? [] where !taken.contains(Int(note.midiPitch.rounded())) {
