@@ -22,7 +22,7 @@ struct SoundBuilder {
 
         let templates = members.map(template)
         let summaries = members.indices.map { summarise(members[$0], template: templates[$0]) }
-        let (order, instrumentOf) = displayOrder(templates: templates, summaries: summaries)
+        let (order, instrumentOf) = displayOrder(templates: templates, summaries: summaries, members: members)
         var displayIndex = [Int](repeating: 0, count: clusterCount)
         for (position, cluster) in order.enumerated() { displayIndex[cluster] = position }
 
@@ -60,16 +60,23 @@ struct SoundBuilder {
     /// The percussive sounds form one instrument, the kit, shown first and ordered so that alike pieces are adjacent
     /// (the shortest path through their attack spectra). The tonal sounds are grouped into instruments by their
     /// harmonic envelopes (`InstrumentGrouping`); instruments follow the kit, ordered so that alike instruments are
-    /// adjacent, and an instrument's sounds go low to high.
-    private func displayOrder(templates: [AttackPatch], summaries: [Summary]) -> (order: [Int], instrument: [Int]) {
+    /// adjacent, and an instrument's sounds go low to high. Percussive sounds heard almost only with notes
+    /// (`Companions`) close the kit, and the instrument they most often start with opens the instruments.
+    private func displayOrder(templates: [AttackPatch], summaries: [Summary], members: [[Int]]) -> (order: [Int], instrument: [Int]) {
         let clusters = summaries.indices
         let percussive = clusters.filter { summaries[$0].kind == .percussive }
         let tonal = clusters.filter { summaries[$0].kind == .tonal }
-        let kit = Seriation.order(count: percussive.count, distance: { a, b in
-            Double(templates[percussive[a]].meanAbsoluteDifference(templates[percussive[b]]) ?? Seriation.unrelated)
-        }, precedes: { a, b in
-            summaries[percussive[a]].sortKey.lexicographicallyPrecedes(summaries[percussive[b]].sortKey)
-        }).map { percussive[$0] }
+        let onsets = { (cluster: Int) in members[cluster].map { events[$0].onset } }
+        let partner = Companions.partners(percussive: percussive.map(onsets), tonal: tonal.map(onsets))
+        func kitOrder(_ sounds: [Int]) -> [Int] {
+            Seriation.order(count: sounds.count, distance: { a, b in
+                Double(templates[sounds[a]].meanAbsoluteDifference(templates[sounds[b]]) ?? Seriation.unrelated)
+            }, precedes: { a, b in
+                summaries[sounds[a]].sortKey.lexicographicallyPrecedes(summaries[sounds[b]].sortKey)
+            }).map { sounds[$0] }
+        }
+        let kit = kitOrder(percussive.indices.filter { partner[$0] == nil }.map { percussive[$0] })
+            + kitOrder(percussive.indices.filter { partner[$0] != nil }.map { percussive[$0] })
 
         let tonalPitches = tonal.map { summaries[$0].pitchHz! }
         let timbres = tonal.indices.map { envelope.of(templates[tonal[$0]], pitchHz: tonalPitches[$0]) }
@@ -77,9 +84,13 @@ struct SoundBuilder {
         var groups = [[Int]](repeating: [], count: (groupOf.max() ?? -1) + 1)
         for (position, group) in groupOf.enumerated() { groups[group].append(position) }
         let lowest = groups.map { group in group.map { tonalPitches[$0] }.min()! }
-        let groupOrder = Seriation.order(count: groups.count, distance: { a, b in
+        var partnerEvents = [Int](repeating: 0, count: groups.count)
+        for (position, cluster) in percussive.enumerated() {
+            if let sound = partner[position] { partnerEvents[groupOf[sound]] += members[cluster].count }
+        }
+        let groupOrder = Companions.leading(Seriation.order(count: groups.count, distance: { a, b in
             InstrumentGrouping.distance(between: groups[a], and: groups[b], timbres: timbres)
-        }, precedes: { a, b in (lowest[a], a) < (lowest[b], b) })
+        }, precedes: { a, b in (lowest[a], a) < (lowest[b], b) }), weight: partnerEvents)
 
         var order = kit
         var instrument = [Int](repeating: 0, count: summaries.count)
