@@ -49,6 +49,56 @@ import TestSupport
         }
     }
 
+    @Test func aHatOnALowRoundBassNoteIsFoundAboveTheNotesHarmonics() throws {
+        // Hats alone, then a round 82 Hz bass (four harmonics) starting with a hat. Its harmonics, 82 Hz apart, would
+        // fall in every band above about 1 kHz; they stand out of the increase only up to 330 Hz, and above that the
+        // hat is recognised.
+        var signal = Synth.silence(duration: 7, sampleRate: Self.rate)
+        let alone = [0.25, 0.75, 1.25, 1.75], together = [3.0, 4.0, 5.0, 6.0]
+        Synth.addHat(to: &signal, onsets: alone + together)
+        Synth.addTone(to: &signal, frequency: 82.41, onsets: together, length: 0.5, amplitude: 0.6, harmonics: [1, 0.5, 0.25, 0.12])
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        let hat = Set(alone.flatMap { Self.events(at: $0, in: transcription).map(\.sound) })
+        try #require(hat.count == 1)
+        for time in together {
+            let found = Self.events(at: time, in: transcription)
+            #expect(found.count == 2, "at \(time) s: \(found.map { ($0.sound, $0.pitchHz ?? 0) })")
+            #expect(found.contains { abs(12 * log2(($0.pitchHz ?? 1) / 82.41)) < 0.5 }, "the bass at \(time) s")
+            #expect(found.contains { hat.contains($0.sound) }, "the hat at \(time) s")
+        }
+    }
+
+    @Test func aHatOnAKicksBodyIsTheHatHeardAlone() throws {
+        // Kicks alone, hats alone, then kick + hat on the same sample: the kick's body (its sine's end) is followed by
+        // the rest of the kick up to two octaves above it, and the hat is recognised above that.
+        var signal = Synth.silence(duration: 8, sampleRate: Self.rate)
+        let kicks = [0.2, 1.2, 2.2], hats = [0.7, 1.7, 2.7], together = [4.0, 5.0, 6.0, 7.0]
+        Synth.addKick(to: &signal, onsets: kicks + together)
+        Synth.addHat(to: &signal, onsets: hats + together, amplitude: 0.2)
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        let kick = Set(kicks.flatMap { Self.events(at: $0, in: transcription).map(\.sound) })
+        let hat = Set(hats.flatMap { Self.events(at: $0, in: transcription).map(\.sound) })
+        try #require(kick.count == 1 && hat.count == 1 && kick != hat)
+        for time in together {
+            let found = Self.events(at: time, in: transcription)
+            #expect(Set(found.map(\.sound)) == kick.union(hat), "at \(time) s: \(found.map { ($0.sound, $0.pitchHz ?? 0) })")
+        }
+    }
+
+    @Test func aNotesHarmonicsReachAsHighAsTheyStandOut() throws {
+        // Four harmonics of 110 Hz stand out up to 440 Hz; a saw's 80 go past the 8 kHz the analysis reads.
+        func extent(_ harmonics: [Float]) throws -> Double {
+            var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+            Synth.addTone(to: &signal, frequency: 110, onsets: [0.5], length: 0.4, amplitude: 0.2, harmonics: harmonics)
+            let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+            let audio = signal.withUnsafeBufferPointer { AudioWindow(mono: $0, base: 0, end: signal.count) }
+            try #require(estimator.prepare(audio, onset: Int(0.5 * Self.rate)))
+            return estimator.preparedHarmonicExtent(of: 110)
+        }
+        #expect(abs(try extent([1, 0.5, 0.25, 0.12]) - 440) < 1)
+        #expect(try extent((1...80).map { Float(1) / Float($0) }) == .infinity)
+    }
+
     @Test func aHitUnderANoteIsADrumHeardNearIt() throws {
         // Hats alone in the first seconds, then a tone over a hat near them and the same again a minute later, when
         // no hat has played alone for a minute: only the first is believed to hold a hat.

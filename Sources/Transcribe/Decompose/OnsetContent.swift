@@ -87,7 +87,7 @@ extension OnsetPitchEstimator {
     func preparedContent() -> OnsetContent {
         restoreIncrease()
         let total = increase.reduce(0, +)
-        let found = findNotes()
+        let found = findNotes(surroundings: preparedSurroundings())
         guard !found.notes.isEmpty else { return OnsetContent(notes: [], residualShare: 1) }
         let left = found.residual.reduce(0, +)
         let kept = Float(found.residual.count { $0 != 0 }) / Float(max(1, found.residual.count))
@@ -154,13 +154,11 @@ extension OnsetPitchEstimator {
     /// The note search of `preparedContent` over the increase as it stands: notes on its peaked part, strongest
     /// first, each one's harmonics cleared before the next is sought, with the magnitude each held; and what is left
     /// of the increase once every note's harmonics are cleared.
-    private func findNotes() -> (notes: [(note: PitchEstimate, held: Float)], residual: [Float]) {
+    private func findNotes(surroundings known: [Float]? = nil) -> (notes: [(note: PitchEstimate, held: Float)], residual: [Float]) {
         let whole = increase
-        let radius = max(2, Int(Self.surroundingsHalfWidth / binHz))
         var peaked = [Float](repeating: 0, count: whole.count)
-        // Notes are sought on harmonics below the harmonic limit only, so the peaked part is needed only there.
-        let lastBin = min(whole.count - 1, Int(min(Self.highestHarmonicFrequency, sampleRate / 2) / binHz) + radius)
-        let surroundings = Self.localMedians(whole, radius: radius, through: lastBin)
+        let lastBin = surroundedBins
+        let surroundings = known ?? localMedians(whole)
         for k in 0...lastBin { peaked[k] = max(0, whole[k] - surroundings[k]) }
         let peakedTotal = peaked.reduce(0, +)
         guard peakedTotal > 0 else { return ([], whole) }
@@ -194,6 +192,52 @@ extension OnsetPitchEstimator {
             swap(&increase, &residual)
         }
         return (notes, residual)
+    }
+
+    /// Notes are sought on harmonics below the harmonic limit only, so the surroundings of a peak are needed up to
+    /// this bin only.
+    private var surroundedBins: Int {
+        min(increase.count - 1, Int(min(Self.highestHarmonicFrequency, sampleRate / 2) / binHz) + surroundingsRadius)
+    }
+
+    private var surroundingsRadius: Int { max(2, Int(Self.surroundingsHalfWidth / binHz)) }
+
+    /// The surroundings of each peak of `values` (its local median within `surroundingsHalfWidth`) up to
+    /// `surroundedBins`.
+    private func localMedians(_ values: [Float]) -> [Float] {
+        Self.localMedians(values, radius: surroundingsRadius, through: surroundedBins)
+    }
+
+    /// The surroundings of the increase as `prepare` left it, taken once per onset.
+    private func preparedSurroundings() -> [Float] {
+        if let known = onsetSurroundings { return known }
+        let found = localMedians(onsetIncrease)
+        onsetSurroundings = found
+        return found
+    }
+
+    /// A note's harmonics are followed up the increase until this many in a row do not stand out.
+    static let extentGap = 3
+
+    /// How high the harmonics of `f0` stand out of the increase across the onset last `prepare`d (Hz): the last
+    /// harmonic whose peak (within `harmonicHalfWidthBins`) rises `notePeakProminence` times above its surroundings,
+    /// sought up the harmonics until `extentGap` in a row do not; infinity when they stand out up to the harmonic
+    /// limit (the note may go on above it, where nothing is measured). What lies above a note's extent is another
+    /// sound's (a hat's over a bass note whose partials, 41 Hz apart, fall in every band).
+    func preparedHarmonicExtent(of f0: Double) -> Double {
+        let surroundings = preparedSurroundings()
+        let limit = min(Self.highestHarmonicFrequency, sampleRate / 2)
+        var last = f0, missing = 0, h = 1.0
+        while f0 * h < limit, missing < Self.extentGap {
+            let centre = Int((f0 * h / binHz).rounded())
+            let width = Self.harmonicHalfWidthBins
+            let stands = (max(0, centre - width)...min(onsetIncrease.count - 1, centre + width)).contains {
+                onsetIncrease[$0] >= Self.notePeakProminence * max(surroundings[$0], 1e-12)
+            }
+            if stands { last = f0 * h; missing = 0 } else { missing += 1 }
+            h += 1
+        }
+        return missing < Self.extentGap ? .infinity : last
     }
 
     /// The median of `values` within `radius` bins of each bin up to `last` (fewer values at the edges; of an even

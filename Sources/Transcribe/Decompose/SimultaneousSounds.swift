@@ -19,6 +19,8 @@ struct SimultaneousSounds {
     /// An event that started with notes also holds a drum hit when at least this share of its new magnitude (per share
     /// of the spectrum the notes leave) lies off the notes' harmonics.
     static let residualForHit = 0.4
+    /// …and this share when the only notes are drums' bodies.
+    static let residualBesideBody = 0.6
     /// A note found beside notes already known must hold this share of the peaked increase.
     static let extraNoteShare = 0.3
     /// A hit under notes is compared over part of the spectrum, with the notes' leakage in it: it matches a drum of
@@ -111,7 +113,11 @@ struct SimultaneousSounds {
                 let notes = known + found
                 // A drum's own body (a kick's falling sine, a snare's head) is no note: what starts with it is another
                 // drum of the song (one it plays alone, as `hitLabel` requires of every hit), or the rest of the same drum.
-                let hitSound = hasHit ? hitLabel(feature.patch, mask: harmonicMask(notes), dictionary: drums(near: events[index].onset)) : nil
+                // Where the only notes are drums' bodies, some of those drums is always left (a click, the start of a
+                // fall): a second drum must leave more.
+                let bodiesOnly = notes.allSatisfy { feature.drumBodies.contains($0.frequency) }
+                let hitLeft = (feature.content?.residualShare ?? 0) >= (bodiesOnly ? Self.residualBesideBody : Self.residualForHit)
+                let hitSound = hitLeft ? hitLabel(feature.patch, mask: harmonicMask(notes, extent: feature.harmonicExtent), dictionary: drums(near: events[index].onset)) : nil
                 if found.isEmpty, known.count == 1, hitSound == own[index], heardAtPitch(own[index], known[0].midiPitch) {
                     // The "hit" beside the note is the event's own sound, and that sound's events sound at this pitch,
                     // most without a clear enough pitch (a pluck): the event is that sound, whole.
@@ -176,12 +182,14 @@ struct SimultaneousSounds {
     }
 
     /// Bands that a note's harmonics fall in (within half the spacing of the neighbouring band centres).
-    private func harmonicMask(_ notes: [PitchEstimate]) -> [Bool] {
+    /// - Parameter extent: how high a note's harmonics reach (Hz), by its frequency: none is masked above that.
+    private func harmonicMask(_ notes: [PitchEstimate], extent: (Double) -> Double) -> [Bool] {
         var mask = [Bool](repeating: false, count: bandCentres.count)
         guard let top = bandCentres.last else { return mask }
         for note in notes {
             var h = 1.0
-            while note.frequency * h <= top {
+            let highest = min(top, extent(note.frequency))
+            while note.frequency * h <= highest {
                 let f = note.frequency * h
                 for b in bandCentres.indices where !mask[b] {
                     let below = b > 0 ? bandCentres[b - 1] : bandCentres[b] / 2

@@ -77,12 +77,27 @@ public struct EventFeatures: Sendable, Equatable {
     /// note: they fall (a kick's sine, a tom) or die at once in a noise (a snare's head). The stages that take an
     /// onset apart still use them (a kick's body under a hat is a second event); a sound counts them as unpitched.
     public var drumBodies: [Double] = []
+    /// How high each note found at the onset (`pitch`, `chord` and `content`'s notes, by frequency in Hz) stands out of
+    /// the increase (`OnsetPitchEstimator.preparedHarmonicExtent`), when a drum hit may lie beside it: a hit is
+    /// recognised in the bands above.
+    public var harmonicExtents: [HarmonicExtent] = []
+
+    /// How high the harmonics of the note at `frequency` reach (Hz); infinity when not measured.
+    func harmonicExtent(of frequency: Double) -> Double {
+        harmonicExtents.first { $0.frequency == frequency }?.extent ?? .infinity
+    }
 
     /// Whether `pitch` is a drum's body.
     public var pitchIsDrumBody: Bool { pitch.map { drumBodies.contains($0.frequency) } ?? false }
 
     /// Whether the event is clearly pitched.
     public func isVoiced(minimumConfidence: Double) -> Bool { (pitch?.confidence ?? 0) >= minimumConfidence }
+}
+
+/// A note's frequency and the highest frequency at which its harmonics stand out (Hz).
+public struct HarmonicExtent: Sendable, Equatable {
+    public var frequency: Double
+    public var extent: Double
 }
 
 /// Settings of feature extraction, in seconds and dB.
@@ -124,6 +139,8 @@ public final class FeatureExtractor {
     /// 7 dB since unmatched hits beside notes are dropped: a snare head's fall of about 8 dB must make it a drum's.
     static let maximumFall = 7.0
     static let noisyResidual = 0.3
+    /// What a drum's body belongs to reaches this many times its pitch (see `harmonicExtents`).
+    static let drumBodyReach = 4.0
     private let pitch: OnsetPitchEstimator
 
     /// - Parameters:
@@ -225,7 +242,18 @@ public final class FeatureExtractor {
             if let single, single.confidence >= settings.fairPitchConfidence { known.append(single) }
             withLate?.lateNotes = pitch.preparedLateNotes(audio, onset: onset, besides: known, bodies: drumBodies)
         }
-        return EventFeatures(patch: patch, pitch: single, chord: chord, content: withLate, drumBodies: drumBodies)
+        var features = EventFeatures(patch: patch, pitch: single, chord: chord, content: withLate, drumBodies: drumBodies)
+        if prepared, (content?.residualShare ?? 0) >= SimultaneousSounds.residualForHit {
+            // Only an event that may hold a hit beside its notes needs to know where they end. A drum's body is
+            // the end of its own fall (a kick's sine starts two octaves higher): the rest of the drum lies below
+            // `drumBodyReach` times it, and a hit above that is another drum's.
+            for note in [single].compactMap({ $0 }) + chord + (content?.notes ?? []) {
+                let extent = drumBodies.contains(note.frequency) ? Self.drumBodyReach * note.frequency
+                                                                 : pitch.preparedHarmonicExtent(of: note.frequency)
+                features.harmonicExtents.append(HarmonicExtent(frequency: note.frequency, extent: extent))
+            }
+        }
+        return features
     }
 
     /// Features of every event of an in-memory spectrogram and signal; sets each event's `level`.

@@ -67,6 +67,8 @@ public final class OnsetPitchEstimator {
     var onsetIncrease: [Float]
     /// `strongest()` of the increase as `prepare` left it, once taken: the estimate and the chord both start there.
     var onsetStrongest: (frequency: Double, salience: Float)?
+    /// The local median of the increase as `prepare` left it (`OnsetContent`'s surroundings of a peak), once taken.
+    var onsetSurroundings: [Float]?
     let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
@@ -213,6 +215,7 @@ public final class OnsetPitchEstimator {
     /// analyse. The `prepared…` analyses then read it without taking the spectra again.
     func prepare(_ audio: AudioWindow, onset: Int) -> Bool {
         onsetStrongest = nil
+        onsetSurroundings = nil
         let size = spectra.size
         let postStart = onset + Int(Self.postOnsetDelay * sampleRate)
         guard postStart + size / 2 < audio.end else { return false }
