@@ -168,25 +168,39 @@ public struct Transcriber: Sendable {
         events = kept
         progress(.clustering, 0)
         let envelope = HarmonicEnvelope(bandCentres: analyzer.filterbank.centerFrequencies)
-        let distance = EventDistance(features: features, envelope: envelope, settings: settings)
-        let firstPass = Recurrence(threshold: Float(settings.mergeThreshold)).split(
-            labels: SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
-                AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)),
-            onsets: events.map(\.onset), distance: distance.callAsFunction)
-        // Events of a sound that is two sounds at once become one event of each.
-        let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
-        let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance, envelope: envelope)
-            .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass, drumBodies: features.map(\.pitchIsDrumBody),
-                   onsets: events.map(\.onset))
-        let expanded = SimultaneousSounds(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
-                                          bandCentres: analyzer.filterbank.centerFrequencies)
-            .expand(events: events, features: features, split: split)
+        // Each stretch of the song is grouped as a clip of its own would be, then the stretches' sounds are linked.
+        let onsets = events.map(\.onset)
+        var sounds = SimultaneousSounds.Result(events: [], features: [], labels: [], origins: [])
+        var stretchOf: [Int] = []
+        let frameMagnitude = pass.frameMagnitude
+        let stretches = SongChunks.ranges(onsets: onsets) { k in
+            // Silent: somewhere between the two onsets the song is `SongChunks.silence` dB under the louder of them.
+            let from = events[k - 1].startFrame, to = min(events[k].startFrame, frameMagnitude.count)
+            guard from < to else { return false }
+            let loud = max(frameMagnitude[from..<min(to, from + SongChunks.attackFrames)].max() ?? 0,
+                           frameMagnitude[max(from, to - 1)...].prefix(SongChunks.attackFrames).max() ?? 0)
+            return (frameMagnitude[from..<to].min() ?? 0) <= loud * SongChunks.silentShare
+        }
+        for (stretch, range) in stretches.enumerated() {
+            let from = stretch == 0 ? -Double.infinity : onsets[range.lowerBound]
+            let to = stretch + 1 < stretches.count ? onsets[range.upperBound] : .infinity
+            let quiet = quietHits.indices.filter { quietHits[$0].onset >= from && quietHits[$0].onset < to }
+            let part = group(events: Array(events[range]), features: Array(features[range]), quietHits: quiet.map { quietHits[$0] },
+                             quietFeatures: quiet.map { quietFeatures[$0] }, envelope: envelope, bandCentres: analyzer.filterbank.centerFrequencies)
+            let offset = (sounds.labels.max() ?? -1) + 1
+            sounds.events += part.events
+            sounds.features += part.features
+            sounds.labels += part.labels.map { $0 + offset }
+            // Origins: an event of the song, or (from `events.count` on) a quiet hit.
+            sounds.origins += part.origins.map { $0 < range.count ? range.lowerBound + $0 : events.count + quiet[$0 - range.count] }
+            stretchOf += part.labels.map { _ in stretch }
+        }
         progress(.ordering, 0)
-        var merged = expanded
-        merged.labels = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
-            .merge(features: expanded.features, labels: expanded.labels)
-        let sounds = QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
-            .join(hits: quietHits, features: quietFeatures, to: merged, firstOrigin: events.count)
+        if stretches.count > 1 {
+            sounds.labels = ChunkLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
+                                        pitchTolerance: settings.pitchTolerance)
+                .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf)
+        }
         let labels = denseLabels(sounds.labels)
         let voicedHz = sounds.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: sounds.events, pitches: voicedHz, labels: labels)
@@ -200,5 +214,31 @@ public struct Transcriber: Sendable {
         builder.quietHits = Set(sounds.origins.indices.filter { sounds.origins[$0] >= events.count })
         let transcription = builder.transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
+    }
+}
+
+extension Transcriber {
+    /// The sounds of one stretch of the song: first-pass clustering, compounds split, what starts together taken apart,
+    /// small drums and quiet hits joined.
+    func group(events: [DetectedEvent], features: [EventFeatures], quietHits: [DetectedEvent], quietFeatures: [EventFeatures],
+           envelope: HarmonicEnvelope, bandCentres: [Double]) -> SimultaneousSounds.Result {
+        let distance = EventDistance(features: features, envelope: envelope, settings: settings)
+        let firstPass = Recurrence(threshold: Float(settings.mergeThreshold)).split(
+            labels: SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
+                AgglomerativeClustering.labels(count: events.count, threshold: Float(settings.mergeThreshold), distance: distance.callAsFunction)),
+            onsets: events.map(\.onset), distance: distance.callAsFunction)
+        // Events of a sound that is two sounds at once become one event of each.
+        let pitches = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
+        let split = CompoundSplitter(threshold: Float(settings.mergeThreshold), pitchTolerance: settings.pitchTolerance, envelope: envelope)
+            .split(patches: features.map(\.patch), pitches: pitches, labels: firstPass, drumBodies: features.map(\.pitchIsDrumBody),
+                   onsets: events.map(\.onset))
+        let expanded = SimultaneousSounds(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
+                                          bandCentres: bandCentres)
+            .expand(events: events, features: features, split: split)
+        var merged = expanded
+        merged.labels = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+            .merge(features: expanded.features, labels: expanded.labels)
+        return QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+            .join(hits: quietHits, features: quietFeatures, to: merged, firstOrigin: events.count)
     }
 }

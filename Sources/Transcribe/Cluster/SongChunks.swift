@@ -1,0 +1,86 @@
+import Foundation
+
+/// A long song grouped a stretch at a time, then the stretches' sounds linked: each stretch's sounds are decided as
+/// they would be in a clip of its own, whatever the rest of the song holds (issue "One sound, one track across a
+/// whole song": a long song must not merge what a short one keeps apart).
+enum SongChunks {
+    /// A stretch lasts at most this long (seconds): the corpus' clips, on which every grouping rule was measured,
+    /// last 10–25 s…
+    static let longest = 30.0
+    /// …and at least this long, so each of its sounds is heard a few times…
+    static let shortest = 7.5
+    /// …and ends at the first pause, where a song's sections meet: at least this long (seconds) between two onsets,
+    /// and silent somewhere between them (a sparse clip falls silent between its notes too, for a second or so); else
+    /// at the widest gap between onsets in its last `closingSpan` seconds, so no compound onset is cut.
+    static let pause = 2.0
+    static let closingSpan = 5.0
+    /// Silence is this far under the louder of the two onsets around it (60 dB, in the frames' summed magnitude)…
+    static let silentShare: Float = 0.001
+    /// …each onset's loudness being its loudest frame among its first this many.
+    static let attackFrames = 10
+
+    /// Consecutive ranges of `onsets` (ascending, in seconds) covering them all, each a stretch.
+    /// - Parameter silentBefore: whether the song falls silent between onset `k - 1` and onset `k`.
+    static func ranges(onsets: [Double], silentBefore: (Int) -> Bool) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = 0
+        while start < onsets.count {
+            let first = onsets[start]
+            guard let last = onsets.lastIndex(where: { $0 <= first + longest }), last + 1 < onsets.count else {
+                ranges.append(start..<onsets.count)
+                break
+            }
+            // Candidate cuts: before event `k`, within `longest` of the stretch's start (one past `last` too).
+            let candidates = (start + 1)...(last + 1)
+            func gap(_ k: Int) -> Double { onsets[k] - onsets[k - 1] }
+            let cut = candidates.first { onsets[$0 - 1] >= first + shortest && gap($0) >= pause && silentBefore($0) }
+                ?? candidates.filter { onsets[$0 - 1] >= first + longest - closingSpan }.max { (gap($0), $0) < (gap($1), $1) }
+                ?? last + 1
+            ranges.append(start..<cut)
+            start = cut
+        }
+        return ranges
+    }
+}
+
+/// Joins the sounds of a song's stretches (`SongChunks`) that are one sound: alike attacks (average linkage over
+/// their mean patches, within `Recurrence.returnFactor` of the merge threshold, as a sound's runs stay joined) and
+/// the same pitch, or no pitch, on both sides.
+struct ChunkLinker {
+    let threshold: Float
+    let voicedConfidence: Double
+    let pitchTolerance: Double
+
+    /// Global labels for `labels`, where each stretch's labels are its own (`stretchOf` tells an event's stretch).
+    func link(features: [EventFeatures], labels: [Int], stretchOf: [Int]) -> [Int] {
+        // One item per (stretch, label).
+        var item: [Int: Int] = [:]  // stretch * (maximum label + 1) + label → item
+        let span = (labels.max() ?? 0) + 1
+        var itemOf = [Int](repeating: 0, count: labels.count)
+        var members: [[Int]] = []
+        for index in labels.indices {
+            let key = stretchOf[index] * span + labels[index]
+            if let known = item[key] { itemOf[index] = known; members[known].append(index); continue }
+            item[key] = members.count
+            itemOf[index] = members.count
+            members.append([index])
+        }
+        let templates = members.map { AttackPatch.mean(of: $0.map { features[$0].patch }) }
+        let pitches: [Double?] = members.map { group in
+            ClusterPitch.of(voicedPitches: group.compactMap { features[$0].isVoiced(minimumConfidence: voicedConfidence) && !features[$0].pitchIsDrumBody ? features[$0].pitch?.midiPitch : nil },
+                            memberCount: group.count)
+        }
+        let stretches = members.map { stretchOf[$0[0]] }
+        let linked = AgglomerativeClustering.labels(count: members.count, threshold: Recurrence.returnFactor * threshold) { a, b in
+            // Two sounds of one stretch were already kept apart there.
+            guard stretches[a] != stretches[b] else { return Seriation.unrelated }
+            switch (pitches[a], pitches[b]) {
+            case (nil, nil): break
+            case let (pa?, pb?) where abs(pa - pb) <= pitchTolerance: break
+            default: return Seriation.unrelated
+            }
+            return templates[a].meanAbsoluteDifference(templates[b]) ?? Seriation.unrelated
+        }
+        return itemOf.map { linked[$0] }
+    }
+}
