@@ -197,9 +197,13 @@ public struct Transcriber: Sendable {
         }
         progress(.ordering, 0)
         if stretches.count > 1 {
+            // Events of one origin are the parts of what started together.
+            var sharing: [Int: Int] = [:]
+            for origin in sounds.origins { sharing[origin, default: 0] += 1 }
             sounds.labels = ChunkLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
                                         pitchTolerance: settings.pitchTolerance)
-                .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf)
+                .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf,
+                      shared: sounds.origins.map { (sharing[$0] ?? 0) > 1 })
         }
         let labels = denseLabels(sounds.labels)
         let voicedHz = sounds.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }

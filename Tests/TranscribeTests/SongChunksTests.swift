@@ -84,3 +84,38 @@ import TestSupport
         }
     }
 }
+
+@Suite struct ChunkLinkerTests {
+    /// A patch of two blocks whose bands 0–15 are `low` dB and 16–31 `high` dB.
+    static func patch(low: Float, high: Float) -> EventFeatures {
+        let row = (0..<32).map { $0 < 16 ? low : high }
+        return EventFeatures(patch: AttackPatch(blocks: 2, bands: 32, values: row + row, present: [true, true]))
+    }
+
+    @Test func aKickHeardUnderHatsInOneStretchIsTheKickOfAnother() {
+        // Stretch 0: a kick (low bands loud) and a hat (high bands loud). Stretch 1: the kick twice alone and four
+        // times as one part of a kick + hat onset (its patch holds both), and a third drum.
+        let kick = Self.patch(low: 0, high: -40), hat = Self.patch(low: -40, high: 0), both = Self.patch(low: 0, high: 0)
+        let other = Self.patch(low: -20, high: -20)
+        let features = [kick, kick, kick, hat, hat] + [kick, kick, both, both, both, both, other, other]
+        let labels = [0, 0, 0, 1, 1] + [0, 0, 0, 0, 0, 0, 1, 1]
+        let stretchOf = [0, 0, 0, 0, 0] + [1, 1, 1, 1, 1, 1, 1, 1]
+        let shared = [false, false, false, false, false] + [false, false, true, true, true, true, false, false]
+        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let linked = linker.link(features: features, labels: labels, stretchOf: stretchOf, shared: shared)
+        #expect(linked[5] == linked[0], "the kicks are one sound")
+        #expect(Set(linked[11...12]).isDisjoint(with: [linked[0], linked[3]]), "the third drum is neither")
+        // Counted with its shared parts, the second stretch's kick (mean 10 dB from the first's) stays apart.
+        let unshared = linker.link(features: features, labels: labels, stretchOf: stretchOf, shared: features.map { _ in false })
+        #expect(unshared[5] != unshared[0])
+    }
+
+    @Test func twoSoundsOfOneStretchAreNeverLinked() {
+        // Two identical sounds in stretch 0 (kept apart there) and one like both in stretch 1: it joins one of them.
+        let kick = Self.patch(low: 0, high: -40)
+        let linked = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+            .link(features: [kick, kick, kick], labels: [0, 1, 0], stretchOf: [0, 0, 1], shared: [false, false, false])
+        #expect(linked[0] != linked[1])
+        #expect(linked[2] == linked[0] || linked[2] == linked[1])
+    }
+}
