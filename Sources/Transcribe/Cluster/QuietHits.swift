@@ -12,8 +12,8 @@ import Foundation
 struct QuietHits {
     /// The high bands start here, in Hz: above a chord's strong harmonics and a kick's click, where hats and shakers are.
     static let lowestFrequency = 6_000.0
-    /// A quiet hit joins a drum whose template lies within this multiple of the merge threshold (as a hit under notes,
-    /// `SimultaneousSounds.hitMatchFactor`; 1, 1.5 and 2 measured on the corpus, 1.5 and 2 alike).
+    /// A quiet hit joins a drum whose template lies within this multiple of the merge threshold (1, 1.5 and 2 measured
+    /// on the corpus, 1.5 and 2 alike; a quiet hit's patch holds whatever sounds louder around it).
     static let matchFactor: Float = 1.5
     /// A hit with a clear pitch joins one only within this multiple: the pitch is most often a held note's (a bass or a
     /// lead under 16th hats), whose residue is in the hit's patch, but it can be a pitched sound's attack (1 measured
