@@ -174,7 +174,7 @@ public struct Transcriber: Sendable {
         var stretchOf: [Int] = []
         let frameMagnitude = pass.frameMagnitude
         let stretches = SongChunks.ranges(onsets: onsets) { k in
-            // Silent: somewhere between the two onsets the song is `SongChunks.silence` dB under the louder of them.
+            // Silent: somewhere between the two onsets the song falls to `SongChunks.silentShare` of the louder of them.
             let from = events[k - 1].startFrame, to = min(events[k].startFrame, frameMagnitude.count)
             guard from < to else { return false }
             let loud = max(frameMagnitude[from..<min(to, from + SongChunks.attackFrames)].max() ?? 0,
@@ -193,7 +193,7 @@ public struct Transcriber: Sendable {
             sounds.labels += part.labels.map { $0 + offset }
             // Origins: an event of the song, or (from `events.count` on) a quiet hit.
             sounds.origins += part.origins.map { $0 < range.count ? range.lowerBound + $0 : events.count + quiet[$0 - range.count] }
-            stretchOf += part.labels.map { _ in stretch }
+            stretchOf += Array(repeating: stretch, count: part.labels.count)
         }
         progress(.ordering, 0)
         if stretches.count > 1 {
@@ -225,7 +225,7 @@ extension Transcriber {
     /// The sounds of one stretch of the song: first-pass clustering, compounds split, what starts together taken apart,
     /// small drums and quiet hits joined.
     func group(events: [DetectedEvent], features: [EventFeatures], quietHits: [DetectedEvent], quietFeatures: [EventFeatures],
-           envelope: HarmonicEnvelope, bandCentres: [Double]) -> SimultaneousSounds.Result {
+               envelope: HarmonicEnvelope, bandCentres: [Double]) -> SimultaneousSounds.Result {
         let distance = EventDistance(features: features, envelope: envelope, settings: settings)
         let firstPass = Recurrence(threshold: Float(settings.mergeThreshold)).split(
             labels: SamePitchMerger(features: features, envelope: envelope, settings: settings).merge(
