@@ -33,3 +33,13 @@ public func scoreSections(estimate: NoteList, reference: NoteList, sections: [So
                           options: ScoreOptions = ScoreOptions()) -> [Scores] {
     sections.map { score(estimate: estimate.notes(in: $0), reference: reference.notes(in: $0), options: options) }
 }
+
+/// The mean of `values` weighted by `weights` (each section's reference notes), which is what the whole song's mapped
+/// F weighs its sections by: a section of 187 notes counts 187 times as much as a note alone, so the whole song
+/// follows its busiest sections, and the plain mean of the sections is no bar for it. Nil when the weights sum to 0.
+public func notesWeightedMean(_ values: [Double], weights: [Int]) -> Double? {
+    precondition(values.count == weights.count, "one weight per value")
+    let total = weights.reduce(0, +)
+    guard total > 0 else { return nil }
+    return zip(values, weights).reduce(0) { $0 + $1.0 * Double($1.1) } / Double(total)
+}

@@ -93,7 +93,22 @@ struct CaseResult: Encodable {
         return alone.isEmpty ? nil : (alone.reduce(0, +) / Double(alone.count), alone.count)
     }
 
-    private enum CodingKeys: String, CodingKey { case duration, seconds, events, referenceNotes, sections, resynthesisDecibels }
+    /// The sections' mapped F, each scored apart, weighted by their reference notes as the whole case's score weighs
+    /// them; nil for a case without sections.
+    var notesWeightedSectionsMappedF: Double? {
+        notesWeightedMean(sections.map(\.figures.mappedF), weights: sections.map(\.referenceNotes))
+    }
+
+    /// The same for the sections transcribed alone, over the sections that have that figure.
+    var notesWeightedAloneMappedF: Double? {
+        let alone = sections.filter { $0.aloneMappedF != nil }
+        return notesWeightedMean(alone.map { $0.aloneMappedF! }, weights: alone.map(\.referenceNotes))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case duration, seconds, events, referenceNotes, sections, resynthesisDecibels
+        case notesWeightedSectionsMappedF, notesWeightedAloneMappedF
+    }
 
     func encode(to encoder: Encoder) throws {
         try figures.encode(to: encoder)
@@ -103,6 +118,8 @@ struct CaseResult: Encodable {
         try container.encode(events, forKey: .events)
         try container.encode(referenceNotes, forKey: .referenceNotes)
         if !sections.isEmpty { try container.encode(sections, forKey: .sections) }
+        try container.encodeIfPresent(notesWeightedSectionsMappedF, forKey: .notesWeightedSectionsMappedF)
+        try container.encodeIfPresent(notesWeightedAloneMappedF, forKey: .notesWeightedAloneMappedF)
         try container.encodeIfPresent(resynthesisDecibels, forKey: .resynthesisDecibels)
     }
 }

@@ -42,9 +42,10 @@ enum BenchTable {
         out += "| **mean** | | | | **\(mean(\.noteOnsetF))** | **\(mean(\.adjustedRandIndex))** | **\(mean(\.mappedF))** | "
             + "| **\(f3(alone?.mean))** |\n"
         out += "\n\(result.figures.name): mapped F whole \(f3(result.figures.mappedF)) vs sections \(f3(result.figures.sectionsMappedF))"
+            + " (\(f3(result.notesWeightedSectionsMappedF)) weighted by their notes, as the whole is)"
         if let alone {
             let some = alone.count < result.sections.count ? " over \(alone.count) of \(result.sections.count) sections" : ""
-            out += " (each section transcribed alone: \(f3(alone.mean))\(some))"
+            out += "; each section transcribed alone: \(f3(alone.mean)) (\(f3(result.notesWeightedAloneMappedF)) weighted)\(some)"
         }
         return out + "\n"
     }

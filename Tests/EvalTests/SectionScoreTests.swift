@@ -41,6 +41,17 @@ import TestSupport
         #expect(notes.notes(in: Self.second).trackNames == notes.trackNames)
     }
 
+    /// A section of 9 notes at F 0.5 and one of 1 note at F 1: the plain mean is 0.75, weighted by notes 0.55.
+    @Test func theSectionsMeanWeightedByTheirNotes() throws {
+        #expect(try #require(notesWeightedMean([0.5, 1], weights: [9, 1])).isApproximatelyEqual(to: 0.55))
+        #expect(notesWeightedMean([0.5, 1], weights: [0, 0]) == nil)
+        #expect(notesWeightedMean([], weights: []) == nil)
+        // The song's own sections weigh 5 and 5: the same as the plain mean.
+        let sections = scoreSections(estimate: Self.estimate, reference: Self.reference, sections: [Self.first, Self.second])
+        let weighted = notesWeightedMean(sections.map(\.mapped.fMeasure), weights: sections.map(\.referenceNotes))
+        #expect(try #require(weighted).isApproximatelyEqual(to: (1 + 8.0 / 9) / 2))
+    }
+
     @Test func noSectionsNoScores() {
         #expect(scoreSections(estimate: Self.estimate, reference: Self.reference, sections: []).isEmpty)
     }

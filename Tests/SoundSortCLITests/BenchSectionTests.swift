@@ -62,13 +62,16 @@ import TestSupport
         // B: 4 of 4 found right, 5 played: F = 8/9; `b` alone is the same music and the same miss.
         #expect(result.standardOutput.contains("| B | b | 10.0–20.0 | 5/4 | 0.889 | 1.000 | 0.889 | 2/2 | 0.889 |\n"))
         #expect(result.standardOutput.contains("| **mean** | | | | **0.944** | **1.000** | **0.944** | | **0.944** |\n"))
-        #expect(result.standardOutput.contains("song: mapped F whole 0.526 vs sections 0.944 (each section transcribed alone: 0.944)\n"))
+        #expect(result.standardOutput.contains("song: mapped F whole 0.526 vs sections 0.944 (0.944 weighted by their notes, as the whole is); each section transcribed alone: 0.944 (0.944 weighted)\n"))
 
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
         let cases = try #require(report["cases"] as? [[String: Any]])
         let song = try #require(cases.first { $0["name"] as? String == "song" })
         #expect((song["sectionsMappedF"] as? Double)?.isApproximatelyEqual(to: (1 + 8.0 / 9) / 2) == true)
         #expect((song["mappedF"] as? Double)?.isApproximatelyEqual(to: 10.0 / 19) == true)
+        // Both sections hold 5 reference notes: weighted by notes, the same mean.
+        #expect((song["notesWeightedSectionsMappedF"] as? Double)?.isApproximatelyEqual(to: (1 + 8.0 / 9) / 2) == true)
+        #expect((song["notesWeightedAloneMappedF"] as? Double)?.isApproximatelyEqual(to: (1 + 8.0 / 9) / 2) == true)
         let sections = try #require(song["sections"] as? [[String: Any]])
         #expect(sections.map { $0["name"] as? String } == ["A", "B"])
         let alone = sections.compactMap { $0["aloneMappedF"] as? Double }
@@ -86,7 +89,7 @@ import TestSupport
         let result = try runSoundSort(["bench", folder.url.path, "--estimates", folder.path("estimates")])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("| B | b | 10.0–20.0 | 5/4 | 0.889 | 1.000 | 0.889 | 2/2 | – |\n"))
-        #expect(result.standardOutput.contains("song: mapped F whole 0.526 vs sections 0.944 (each section transcribed alone: 1.000 over 1 of 2 sections)\n"))
+        #expect(result.standardOutput.contains("song: mapped F whole 0.526 vs sections 0.944 (0.944 weighted by their notes, as the whole is); each section transcribed alone: 1.000 (1.000 weighted) over 1 of 2 sections\n"))
     }
 
     /// A section that is not as long as the case it names cannot be that case's audio: no figure alone, and a warning.
