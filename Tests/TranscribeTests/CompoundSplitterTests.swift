@@ -53,6 +53,18 @@ import Testing
         #expect(split[..<8].allSatisfy { $0.count == 1 })
     }
 
+    /// A snare as the song plays it (its body in band 1, a noise 10 dB under it above) and a lone hat (the noise, louder
+    /// at the top): the snare's noise fits under the hat bin by bin, but the hat lacks the body, where the snare is
+    /// strongest, so it holds no snare.
+    @Test func aSoundLackingAPartsCoreDoesNotHoldIt() {
+        let snare = AttackPatch(blocks: 1, bands: 8, values: [-60, 0, -10, -10, -10, -10, -10, -10], present: [true])
+        let hat = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -10, -10, -10, -10, 0, 0], present: [true])
+        let labels = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
+        let split = splitter.split(patches: Array(repeating: snare, count: 6) + Array(repeating: hat, count: 4),
+                                   pitches: Array(repeating: nil, count: 10), labels: labels, drumBodies: Array(repeating: false, count: 10))
+        #expect(split == labels.map { [$0] })
+    }
+
     @Test func aRareSoundNotMadeOfOthersStaysWhole() {
         let patches = Array(repeating: Self.kick, count: 4) + Array(repeating: Self.patch([3, 4]), count: 2)
         let split = splitter.split(patches: patches, pitches: Array(repeating: nil, count: 6), labels: [0, 0, 0, 0, 1, 1], drumBodies: Array(repeating: false, count: 6))

@@ -17,6 +17,13 @@ struct CompoundSplitter {
     static let minimumFit: Float = 0.5
     /// Bins within this many dB of the compound's peak are what one hears of it.
     static let audibleRange: Float = 40
+    /// A part's core: its bins within this many dB of its peak (half its peak amplitude). A sound held in another is
+    /// there where it is strongest: a lone hat holds no snare, whose body it lacks, however well the snare's noise
+    /// fits under it; a chord with a ride holds the ride, not the ride with a vibraphone note on it.
+    static let coreRange: Float = 6
+    /// At least this share of the part's core must be present in the compound, each bin at least half as loud as
+    /// the scaled part there.
+    static let minimumCore: Float = 0.5
     /// A single event's remainder is compared in full with this many of the sounds most like it.
     static let eventCandidates = 3
     /// A single event's remainder must lie within this share of the merge threshold of a sound.
@@ -198,6 +205,14 @@ struct CompoundSplitter {
         // pitch of the same instrument overlaps in shape but not bin by bin.
         let fit = Float(partFits) / Float(max(1, partSignificant))
         guard partShare >= Self.minimumShare, residualShare >= Self.minimumShare, fit >= Self.minimumFit else { return nil }
+        // `fit` cannot tell: where the compound lacks the part, the part "covers" all there is.
+        let core = peak * pow(10, -Self.coreRange / 20)
+        var coreBins = 0, corePresent = 0
+        for i in part.indices where part[i] >= core {
+            coreBins += 1
+            if whole[i] >= 0.5 * scale * part[i] { corePresent += 1 }
+        }
+        guard Float(corePresent) >= Self.minimumCore * Float(coreBins) else { return nil }
         return (remainder, fit, coveredByPart)
     }
 
