@@ -277,6 +277,30 @@ import TestSupport
         #expect(result.origins == [0, 1, 2])
     }
 
+    /// A clear F2 (87 Hz) with a weaker note found beside it: D5 (587 Hz, on no harmonic of F2) is a note of its own
+    /// at 0.22 of the increase; F3 and C4 (its 2nd and 3rd harmonics) and F1 (F2 is its 2nd) need 0.3, since the
+    /// F2's subtraction can leave them behind.
+    @Test func anUnrelatedWeakerNoteBesideAClearOneIsANoteOfItsOwn() {
+        let bands = 64
+        let patch = AttackPatch(blocks: 1, bands: bands, values: (0..<bands).map { -Float($0) }, present: [true])
+        func hz(_ midi: Double) -> Double { 440 * pow(2, (midi - 69) / 12) }
+        let beside: [(midi: Double, share: Double)] = [(74, 0.22), (53, 0.22), (60, 0.22), (29, 0.22), (53, 0.35)]
+        let events = beside.indices.map { DetectedEvent(onset: Double($0) + 0.5, end: Double($0) + 0.9, startFrame: $0 * 100 + 50, endFrame: $0 * 100 + 90, level: -20) }
+        let features = beside.map { other -> EventFeatures in
+            var feature = EventFeatures(patch: patch, pitch: PitchEstimate(frequency: hz(41), confidence: 0.95))
+            feature.content = OnsetContent(notes: [PitchEstimate(frequency: hz(41), confidence: 0.6),
+                                                   PitchEstimate(frequency: hz(other.midi), confidence: other.share)], residualShare: 0.2)
+            return feature
+        }
+        let stage = SimultaneousSounds(threshold: 5.5, voicedConfidence: 0.8, bandCentres: (1...bands).map { 31.25 * Double($0) })
+        let result = stage.expand(events: events, features: features, split: beside.indices.map { [$0] })
+        let notes = events.indices.map { event in
+            result.origins.indices.filter { result.origins[$0] == event }.compactMap { result.features[$0].pitch.map { Int($0.midiPitch.rounded()) } }.sorted()
+        }
+        #expect(notes == [[41, 74], [41], [41], [41], [41, 53]])
+        #expect(SimultaneousSounds.related(hz(29), hz(41)) && !SimultaneousSounds.related(hz(41), hz(74)))
+    }
+
     @Test func aDetunedLowBassLeavesNoHit() throws {
         // Two saw voices 10 cents apart at E2 (82 Hz, harmonics 7.6 analysis bins apart): clearing ±4 bins around each
         // harmonic would leave a few scattered bins, and the share, scaled up by the little that is left, read 0.43,

@@ -21,8 +21,14 @@ struct SimultaneousSounds {
     static let residualForHit = 0.4
     /// …and this share when the only notes are drums' bodies.
     static let residualBesideBody = 0.6
-    /// A note found beside notes already known must hold this share of the peaked increase.
+    /// A note found beside notes already known must hold this share of the peaked increase…
     static let extraNoteShare = 0.3
+    /// …or this share when it is unrelated to them: on no harmonic of a known note, and no known note on one of its
+    /// own, so it cannot be what their subtraction left behind (a vibraphone's D5 over a bass's F2 and a ride holds
+    /// 0.19; 0.1 and 0.15 measured alike on the corpus).
+    static let unrelatedNoteShare = 0.2
+    /// Two notes are related when one lies within half a semitone of a harmonic of the other up to this one.
+    static let relatedHarmonics = 8
     /// A hit under notes matches a drum of the song up to this multiple of the merge threshold: as close as two
     /// events of one sound, now that it is compared only above where the notes' harmonics stand out (1.5 before; 1,
     /// 1.1, 1.25, 1.35, 1.75 and 2 measured on the corpus: 1 raised ARI most, chords-over-drums' 0.767 → 0.945, and
@@ -97,7 +103,9 @@ struct SimultaneousSounds {
             let voiced = feature.isVoiced(minimumConfidence: voicedConfidence)
             let known: [PitchEstimate] = voiced ? [feature.pitch!] : feature.chord
             let found = (feature.content?.notes ?? []).filter { note in
-                !known.contains { abs($0.midiPitch - note.midiPitch) < 1 } && (known.isEmpty || note.confidence >= Self.extraNoteShare)
+                !known.contains { abs($0.midiPitch - note.midiPitch) < 1 }
+                    && (known.isEmpty || note.confidence >= Self.extraNoteShare
+                        || (note.confidence >= Self.unrelatedNoteShare && !known.contains { Self.related($0.frequency, note.frequency) }))
             }
             let hasHit = (feature.content?.residualShare ?? 0) >= Self.residualForHit
             if split[index].count == 2, !found.isEmpty, percussive.contains(split[index][0]) {
@@ -165,6 +173,12 @@ struct SimultaneousSounds {
             }
         }
         return result
+    }
+
+    /// Whether either frequency lies within half a semitone of a harmonic of the other (`relatedHarmonics`).
+    static func related(_ a: Double, _ b: Double) -> Bool {
+        let (low, high) = a < b ? (a, b) : (b, a)
+        return (1...relatedHarmonics).contains { abs(12 * log2(high / (low * Double($0)))) < 0.5 }
     }
 
     /// Rounded MIDI pitch of each first-pass cluster most of whose events are clearly pitched.
