@@ -301,6 +301,25 @@ import TestSupport
         #expect(SimultaneousSounds.related(hz(29), hz(41)) && !SimultaneousSounds.related(hz(41), hz(74)))
     }
 
+    /// Three clear C2 notes make a sound; a fourth event of that sound was split into it and a new remainder, but the
+    /// notes found in its onset are G2 and B3: those are its events, not the C2 and the remainder.
+    @Test func notesFoundInAnOnsetOutweighASplitIntoSoundsThatAreNoDrums() {
+        let bands = 64
+        let patch = AttackPatch(blocks: 1, bands: bands, values: (0..<bands).map { -Float($0) }, present: [true])
+        func hz(_ midi: Double) -> Double { 440 * pow(2, (midi - 69) / 12) }
+        let events = (0..<4).map { DetectedEvent(onset: Double($0) + 0.5, end: Double($0) + 0.9, startFrame: $0 * 100 + 50, endFrame: $0 * 100 + 90, level: -20) }
+        var clear = EventFeatures(patch: patch, pitch: PitchEstimate(frequency: hz(36), confidence: 0.95))
+        clear.content = OnsetContent(notes: [PitchEstimate(frequency: hz(36), confidence: 0.9)], residualShare: 0.1)
+        var mixed = EventFeatures(patch: patch, pitch: PitchEstimate(frequency: hz(36), confidence: 0.4))
+        mixed.content = OnsetContent(notes: [PitchEstimate(frequency: hz(43), confidence: 0.6), PitchEstimate(frequency: hz(59), confidence: 0.25)],
+                                     residualShare: 0.2)
+        let stage = SimultaneousSounds(threshold: 5.5, voicedConfidence: 0.8, bandCentres: (1...bands).map { 31.25 * Double($0) })
+        let result = stage.expand(events: events, features: [clear, clear, clear, mixed], split: [[0], [0], [0], [0, 1]])
+        let fourth = result.origins.indices.filter { result.origins[$0] == 3 }
+        #expect(fourth.compactMap { result.features[$0].pitch.map { Int($0.midiPitch.rounded()) } }.sorted() == [43, 59])
+        #expect(!fourth.contains { result.labels[$0] == 0 || result.labels[$0] == 1 })
+    }
+
     @Test func aDetunedLowBassLeavesNoHit() throws {
         // Two saw voices 10 cents apart at E2 (82 Hz, harmonics 7.6 analysis bins apart): clearing ±4 bins around each
         // harmonic would leave a few scattered bins, and the share, scaled up by the little that is left, read 0.43,

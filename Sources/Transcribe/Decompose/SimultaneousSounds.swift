@@ -118,7 +118,11 @@ struct SimultaneousSounds {
                 append(index, hit, split[index][0])
                 return
             }
-            if split[index].count == 1, !found.isEmpty || (!known.isEmpty && hasHit) {
+            // A first-pass sound split into two that are no drums of the song (a note's sound and a remainder) is a
+            // guess from mean spectra; the notes found in this very onset are the evidence (the drop's G2 and B3 under
+            // an open hat, where the split said C2 and a new sound).
+            let splitWithoutDrum = split[index].count == 2 && !split[index].contains { percussive.contains($0) }
+            if split[index].count == 1 || (splitWithoutDrum && !found.isEmpty), !found.isEmpty || (!known.isEmpty && hasHit) {
                 // Notes stand out of what started here (over a drum hit, or beside the notes already known).
                 let notes = known + found
                 // A drum's own body (a kick's falling sine, a snare's head) is no note: what starts with it is another
