@@ -124,6 +124,31 @@ import TestSupport
         #expect(classOfSoundZero() == .kick)
     }
 
+    /// An accented hat (above 8 kHz, falling 1.6 dB a frame: 14.4 dB in the 90 ms before the next hit) under which a
+    /// quieter hat starts, 12 dB under the accent's peak: it rises 4.4 dB over the tail, too little to cut the accent,
+    /// and the two then ring on at 0.5 dB a frame, so the accent "takes" 0.29 s to fall 20 dB (an open hat). Its fall
+    /// until the next onset says 0.125 s: a closed hat.
+    @Test func aHatsDecayIsReadFromItsFallBeforeTheNextOnset() {
+        var envelope = BandEnvelope(frameDuration: 0.01)
+        let accent = 10, next = 19
+        for frame in 0..<80 {
+            var decibels: Float = -100
+            if frame >= accent && frame < next { decibels = -1.6 * Float(frame - accent) }
+            if frame >= next {
+                let tail = pow(10, -1.6 * Float(next - accent) / 10), quiet = pow(10, Float(-12) / 10)
+                decibels = 10 * log10(tail + quiet) - 0.5 * Float(frame - next)
+            }
+            var powers = [Float](repeating: 1e-10, count: BandEnvelope.bandCount)
+            powers[BandEnvelope.bandCount - 1] = pow(10, decibels / 10)
+            powers.withUnsafeBufferPointer { envelope.append(powers: $0) }
+        }
+        let events = [accent, next].map { DetectedEvent(onset: Double($0) * 0.01, end: 0.8, startFrame: $0, endFrame: 80, level: -20) }
+        let decays = DecayMeasurer(envelope: envelope).measure(events: events, pitches: [nil, nil], labels: [0, 1])
+        #expect(abs(decays[0].decayTime - 0.09 * 20 / 14.4) < 0.01, "\(decays[0].decayTime) s")
+        #expect(decays[0].hasMeasuredDecay)
+        #expect(DrumClassifier.metal(decays[0].decayTime) == .closedHat)
+    }
+
     @Test func eventsCutBeforeTheirDecayCouldBeMeasuredDoNotMakeAHatACymbal() {
         let hatRise: [Float] = [0, 0, 0, 0, 0, 1, 4, 9]  // Power above 4 kHz: a hat's.
         func decay(_ seconds: Double, decayed: Bool) -> EventDecay {

@@ -6,7 +6,7 @@ public struct EventDecay: Sendable, Equatable {
     /// Seconds from the onset to where the event has died away (see `DecayMeasurer`).
     public var length: Double
     /// Seconds from the attack's peak to `DecayMeasurer.classDecay` dB under it; when the event was cut before it got
-    /// there (`decayed` false), extrapolated from how far it fell until it was cut.
+    /// there (`decayed` false), or got there only after another onset, extrapolated from how far it fell until then.
     public var decayTime: Double
     public var decayed: Bool
     /// Power rise of each octave band (`BandEnvelope`) from the background before the onset to the attack, linear.
@@ -166,10 +166,12 @@ struct DecayMeasurer {
                 if value > peak { (peak, peakFrame) = (value, t) }
             }
             var end = cap, decayFrame: Int?, died = false
+            var nextOnset: Int?
             var t = peakFrame + 1
             while t < cap {
                 let value = level(t)
                 if decayFrame == nil, value <= peak * classFactor { decayFrame = t }
+                if nextOnset == nil, isOnset[t], t > start { nextOnset = t }
                 if value <= peak * decayFactor || value <= ownBackground * margin { end = t; died = true; break }
                 if isOnset[t], t > start {
                     var after: Float = 0
@@ -178,8 +180,17 @@ struct DecayMeasurer {
                 }
                 t += 1
             }
-            let decayed = decayFrame != nil || died
+            var decayed = decayFrame != nil || died
             var decayTime = Double((decayFrame ?? end) - peakFrame) * envelope.frameDuration
+            if let next = nextOnset, next - 1 > peakFrame, (decayFrame ?? end) > next {
+                // Past another onset the own bands hold what started there too (the next, quieter hat of a 16th
+                // pattern rises too little to cut the event, yet keeps its bands up): the fall until then tells.
+                let fall = 10 * log10(Double(peak) / Double(max(level(next - 1), peak * decayFactor)))
+                if fall >= Double(Self.measurableFall) {
+                    decayTime = min(Self.longestNote, Double(next - 1 - peakFrame) * envelope.frameDuration * Double(Self.classDecay) / fall)
+                    decayed = true
+                }
+            }
             if !decayed {
                 // Cut before it got there: extrapolate the fall so far (a ride cut by the next stroke still falls slowly).
                 let last = max(end - 1, peakFrame)
