@@ -180,24 +180,24 @@ struct DecayMeasurer {
                 }
                 t += 1
             }
+            // The time to `classDecay` dB under the peak at the rate it fell until `last`; nil when it fell too little
+            // to tell.
+            func extrapolated(until last: Int) -> Double? {
+                let fall = 10 * log10(Double(peak) / Double(max(level(last), peak * decayFactor)))
+                guard fall >= Double(Self.measurableFall), last > peakFrame else { return nil }
+                return min(Self.longestNote, Double(last - peakFrame) * envelope.frameDuration * Double(Self.classDecay) / fall)
+            }
             var decayed = decayFrame != nil || died
             var decayTime = Double((decayFrame ?? end) - peakFrame) * envelope.frameDuration
-            if let next = nextOnset, next - 1 > peakFrame, (decayFrame ?? end) > next {
-                // Past another onset the own bands hold what started there too (the next, quieter hat of a 16th
-                // pattern rises too little to cut the event, yet keeps its bands up): the fall until then tells.
-                let fall = 10 * log10(Double(peak) / Double(max(level(next - 1), peak * decayFactor)))
-                if fall >= Double(Self.measurableFall) {
-                    decayTime = min(Self.longestNote, Double(next - 1 - peakFrame) * envelope.frameDuration * Double(Self.classDecay) / fall)
-                    decayed = true
-                }
+            // Past another onset the own bands hold what started there too (the next, quieter hat of a 16th pattern
+            // rises too little to cut the event, yet keeps its bands up): the fall until then tells.
+            if let next = nextOnset, (decayFrame ?? end) > next, let untilNext = extrapolated(until: next - 1) {
+                decayTime = untilNext
+                decayed = true
             }
             if !decayed {
                 // Cut before it got there: extrapolate the fall so far (a ride cut by the next stroke still falls slowly).
-                let last = max(end - 1, peakFrame)
-                let fall = 10 * log10(Double(peak) / Double(max(level(last), peak * decayFactor)))
-                decayTime = fall >= Double(Self.measurableFall) && last > peakFrame
-                    ? min(Self.longestNote, Double(last - peakFrame) * envelope.frameDuration * Double(Self.classDecay) / fall)
-                    : Self.longestNote
+                decayTime = extrapolated(until: max(end - 1, peakFrame)) ?? Self.longestNote
             }
             return EventDecay(length: Double(max(end - start, 1)) * envelope.frameDuration, decayTime: max(0, decayTime),
                               decayed: decayed, rise: rise)
