@@ -157,6 +157,73 @@ import TestSupport
         #expect(pitches == [60, 64, 67], "found \(content?.notes.map(\.midiPitch) ?? [])")
     }
 
+    /// The notes the onset search finds at 0.5 s in `signal`, as rounded MIDI numbers, ascending.
+    static func onsetNotes(_ signal: [Float]) throws -> [Int] {
+        let estimator = try OnsetPitchEstimator(sampleRate: rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * rate)) }
+        return (content?.notes ?? []).map { Int($0.midiPitch.rounded()) }.sorted()
+    }
+
+    @Test func aCommonRootWhoseFundamentalIsAnotherNotesSkirtIsNoNote() throws {
+        // C4, E4 and G4 over an A2 bass and a deep kick: C3 holds the triad's harmonics, and within half a semitone of
+        // its fundamental lies only the bass's skirt, two bins away.
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addKick(to: &signal, onsets: [0.5], startFrequency: 80, endFrequency: 50)
+        Synth.addTone(to: &signal, frequency: 110, onsets: [0.5], length: 0.4, amplitude: 0.1)
+        for frequency in [261.63, 329.63, 392.0] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.15)
+        }
+        let notes = try Self.onsetNotes(signal)
+        #expect(Set(notes).isSuperset(of: [60, 64, 67]), "found \(notes)")
+        #expect(!notes.contains(48), "found \(notes)")
+    }
+
+    @Test func aLowCandidateThatStandsOutOfNothingDoesNotEndTheSearch() throws {
+        // An A2 bass of two voices 50 cents apart fills its own surroundings; the D4 above it is still found.
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        for cents in [-25.0, 25.0] {
+            Synth.addTone(to: &signal, frequency: 110 * pow(2, cents / 1200), onsets: [0.5], length: 0.4, amplitude: 0.1,
+                          harmonics: [1, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15])
+        }
+        for frequency in [233.08, 293.66] { Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.2) }
+        let notes = try Self.onsetNotes(signal)
+        #expect(notes.contains(62), "found \(notes)")
+    }
+
+    @Test func aSquareBassFoundAgainDoesNotEndTheSearch() throws {
+        // A square wave's odd harmonics keep most of their level through the smooth subtraction (their even neighbours
+        // are empty), so G2 is found a second time; B♭3 above it is still found.
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addTone(to: &signal, frequency: 98, onsets: [0.5], length: 0.4, amplitude: 0.2,
+                      harmonics: (1...15).map { $0 % 2 == 1 ? 1 / Float($0) : 0 })
+        for frequency in [233.08, 293.66] { Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.15) }
+        let notes = try Self.onsetNotes(signal)
+        #expect(notes.contains(43) && notes.contains(58), "found \(notes)")
+    }
+
+    /// A triad over what a kick and a bass add at the same onset, as the note search finds it today (see the README's
+    /// *Chords over a bass*): a kick whose sine falls through the resolved range (above 65 Hz) is read as a note, E2,
+    /// and what is left of its sweep outweighs the triad; over a G2 bass, C4 is found but E4 and G4 do not stand out
+    /// of surroundings the bass's harmonics fill.
+    @Test(arguments: [(kickFrom: 140.0, kickTo: 60.0, bass: 0.0), (kickFrom: 70.0, kickTo: 45.0, bass: 98.0),
+                      (kickFrom: 90.0, kickTo: 50.0, bass: 98.0)])
+    func aTriadOverAKickAndABass(kickFrom: Double, kickTo: Double, bass: Double) throws {
+        var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+        Synth.addKick(to: &signal, onsets: [0.5], startFrequency: kickFrom, endFrequency: kickTo)
+        if bass > 0 { Synth.addTone(to: &signal, frequency: bass, onsets: [0.5], length: 0.4, amplitude: 0.1) }
+        for frequency in [261.63, 329.63, 392.0] {
+            Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: 0.15)
+        }
+        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
+        let content = signal.withUnsafeBufferPointer { estimator.content($0, base: 0, end: signal.count, onset: Int(0.5 * Self.rate)) }
+        let notes = try #require(content?.notes)
+        #expect(!notes.isEmpty)
+        let pitches = Set(notes.map { Int($0.midiPitch.rounded()) })
+        withKnownIssue("the triad is lost under the kick's sweep or among the bass's harmonics") {
+            #expect(pitches.isSuperset(of: [60, 64, 67]), "found \(notes.map(\.midiPitch))")
+        }
+    }
+
     @Test func aDeepKickAloneHoldsNoNote() throws {
         var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
         Synth.addKick(to: &signal, onsets: [0.5], startFrequency: 60, endFrequency: 45)

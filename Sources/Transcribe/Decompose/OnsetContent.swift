@@ -52,6 +52,13 @@ extension OnsetPitchEstimator {
     func residualHalfWidth(of f0: Double) -> Int {
         min(Self.residualHalfWidthBins, max(Self.harmonicHalfWidthBins, Int(f0 / binHz / 3)))
     }
+    /// A candidate under this (Hz) that holds its share of the increase but does not stand out of its surroundings
+    /// is taken out and the search goes on, once per onset (a kick's body and a bass's lowest octaves lie here; 100,
+    /// 130, 160 and 250 measured alike on the corpus).
+    static let lowCandidateLimit = 150.0
+    /// A note under `lowCandidateLimit` found again is cleared outright and the search goes on, at most this many
+    /// times per onset.
+    static let lowRepeatClears = 2
     /// At most this many notes are taken from one onset.
     static let maximumOnsetNotes = 6
     /// Notes that swell in are sought in a window starting this long after the onset (s): a drum hit has mostly died
@@ -87,7 +94,7 @@ extension OnsetPitchEstimator {
     func preparedContent() -> OnsetContent {
         restoreIncrease()
         let total = increase.reduce(0, +)
-        let found = findNotes(surroundings: preparedSurroundings())
+        let found = findNotes(surroundings: preparedSurroundings(), fundamentalMustPeak: true)
         guard !found.notes.isEmpty else { return OnsetContent(notes: [], residualShare: 1) }
         let left = found.residual.reduce(0, +)
         let kept = Float(found.residual.count { $0 != 0 }) / Float(max(1, found.residual.count))
@@ -154,7 +161,11 @@ extension OnsetPitchEstimator {
     /// The note search of `preparedContent` over the increase as it stands: notes on its peaked part, strongest
     /// first, each one's harmonics cleared before the next is sought, with the magnitude each held; and what is left
     /// of the increase once every note's harmonics are cleared.
-    private func findNotes(surroundings known: [Float]? = nil) -> (notes: [(note: PitchEstimate, held: Float)], residual: [Float]) {
+    /// - Parameter fundamentalMustPeak: whether a note's fundamental must be a peak of its own
+    ///   (`OnsetPitchEstimator.fundamentalMustPeak`); not in the later window, whose known notes' harmonics are cleared
+    ///   outright and can take a new note's fundamental with them.
+    private func findNotes(surroundings known: [Float]? = nil,
+                           fundamentalMustPeak: Bool = false) -> (notes: [(note: PitchEstimate, held: Float)], residual: [Float]) {
         let whole = increase
         var peaked = [Float](repeating: 0, count: whole.count)
         let lastBin = surroundedBins
@@ -166,8 +177,14 @@ extension OnsetPitchEstimator {
         var notes: [(note: PitchEstimate, held: Float)] = []
         var residual = whole
         increase = peaked
-        defer { increase = whole }
+        self.fundamentalMustPeak = fundamentalMustPeak
+        defer {
+            increase = whole
+            self.fundamentalMustPeak = false
+        }
         var unresolvedCleared = false
+        var lowCandidateSkipped = false
+        var lowRepeatsCleared = 0
         while notes.count < Self.maximumOnsetNotes {
             let (f0, salience) = strongest()
             guard salience > 0 else { break }
@@ -179,10 +196,25 @@ extension OnsetPitchEstimator {
                 for k in 0...min(increase.count - 1, Int(Self.minimumHarmonicSpacing) + Self.harmonicHalfWidthBins) { increase[k] = 0 }
                 continue
             }
-            guard f0 >= Self.minimumHarmonicSpacing * binHz,
-                  !notes.contains(where: { abs($0.note.midiPitch - 69 - 12 * log2(f0 / 440)) < 1 }) else { break }
+            let repeated = notes.contains { abs($0.note.midiPitch - 69 - 12 * log2(f0 / 440)) < 1 }
+            if repeated, f0 >= Self.minimumHarmonicSpacing * binHz, f0 < Self.lowCandidateLimit, lowRepeatsCleared < Self.lowRepeatClears {
+                // A low note found again is what the smooth subtraction left of it (a square wave's odd harmonics,
+                // whose empty even neighbours hold the smooth level down): cleared outright, it does not end the
+                // search for the notes above.
+                lowRepeatsCleared += 1
+                removeHarmonics(of: f0, halfWidth: Self.harmonicHalfWidthBins + 1)
+                continue
+            }
+            guard f0 >= Self.minimumHarmonicSpacing * binHz, !repeated else { break }
             let left = increase.reduce(0, +)
             let (held, prominent) = harmonicEnergy(of: f0, peaked: increase, whole: whole, surroundings: surroundings)
+            if !prominent, f0 < Self.lowCandidateLimit, !lowCandidateSkipped, held >= Self.noteTonalShare * left {
+                // Low, strong, yet standing out of nothing: a drum's body or a bass's beating voices fill its
+                // surroundings. Taken out once, it does not end the search for the notes above.
+                lowCandidateSkipped = true
+                subtractSmoothHarmonics(of: f0)
+                continue
+            }
             let shareOfAll = unresolvedCleared && notes.isEmpty ? Self.noteShareBesideBody : Self.noteShareOfAll
             guard held >= Self.noteTonalShare * left, held >= shareOfAll * peakedTotal, prominent else { break }
             notes.append((PitchEstimate(frequency: f0, confidence: Double(held / peakedTotal)), held))

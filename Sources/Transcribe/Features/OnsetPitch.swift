@@ -69,6 +69,9 @@ public final class OnsetPitchEstimator {
     var onsetStrongest: (frequency: Double, salience: Float)?
     /// The local median of the increase as `prepare` left it (`OnsetContent`'s surroundings of a peak), once taken.
     var onsetSurroundings: [Float]?
+    /// Set while `OnsetContent` seeks the notes of an onset: a candidate's fundamental must then also be a peak of
+    /// its own (`peaks(at:in:count:)`), not only hold some of the increase.
+    var fundamentalMustPeak = false
     let binHz: Double
     /// The candidate fundamentals (Hz) and, tabulated once, the bins each one's harmonics read with their weights
     /// (harmonic weight 0.8ʰ⁻¹ times closeness to the harmonic): `taps[tapStart[c]..<tapStart[c + 1]]`.
@@ -321,6 +324,7 @@ public final class OnsetPitchEstimator {
         var fundamental: Float = -1
         var strongest: Float = 0
         var tap = candidate == 0 ? 0 : Int(harmonicEnd[tapStart[candidate] - 1])
+        let binCount = increase.count
         guard let increase = increase.baseAddress else { return 0 }
         tapBin.withUnsafeBufferPointer { bins in
             tapWeight.withUnsafeBufferPointer { weights in
@@ -349,7 +353,20 @@ public final class OnsetPitchEstimator {
         }
         // A candidate whose own fundamental did not start (an octave under a note, or the common root under a
         // chord) only collects other notes' harmonics.
-        return fundamental < Self.fundamentalPresence * strongest ? sum * Self.missingFundamentalPenalty : sum
+        let present = fundamental >= Self.fundamentalPresence * strongest
+            && (!fundamentalMustPeak || Self.peaks(at: candidates[candidate] / binHz, in: increase, count: binCount))
+        return present ? sum : sum * Self.missingFundamentalPenalty
+    }
+
+    /// Whether `increase` peaks at the fractional bin `position`: the larger of the two bins around it is no smaller
+    /// than either of its neighbours. Within half a semitone of a low candidate lies the skirt of a note or of a
+    /// drum's body a bin or two away (an A2 bass under the C3 that C4, E4 and G4 have in common), which is no
+    /// fundamental of its own.
+    static func peaks(at position: Double, in increase: UnsafePointer<Float>, count: Int) -> Bool {
+        let below = Int(position)
+        guard below >= 1, below + 2 < count else { return true }
+        let top = increase[below + 1] > increase[below] ? below + 1 : below
+        return increase[top] >= increase[top - 1] && increase[top] >= increase[top + 1]
     }
 
     /// The frequency of the strongest of the first `refinementHarmonics` harmonics, from its interpolated peak, divided
