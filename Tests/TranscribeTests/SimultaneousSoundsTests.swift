@@ -224,6 +224,44 @@ import TestSupport
         }
     }
 
+    /// Chords over a bass, 216 onsets: a bass (F2, G2, A2 or D2; one voice, or two 10 or 25 cents apart) under A3,
+    /// C4 + E4 + G4 or B♭3 + D4 at two levels, alone or with a kick whose sine falls from 70 or 120 Hz. The search
+    /// finds a quarter of the upper notes (see the README's *Chords over a bass*); these floors hold what it finds
+    /// today, so that a change that loses notes or adds false ones shows here.
+    @Test func chordsOverABass() throws {
+        var upperFound = 0, upperCount = 0, bassesFound = 0, others = 0
+        for bass in [87.31, 98.0, 110.0, 73.42] {
+            for detune in [0.0, 10, 25] {
+                for kick in [0.0, 70, 120] {
+                    for upper in [[220.0], [261.63, 329.63, 392.0], [233.08, 293.66]] {
+                        for level in [Float(0.1), 0.2] {
+                            var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
+                            if kick > 0 { Synth.addKick(to: &signal, onsets: [0.5], startFrequency: kick, endFrequency: 45) }
+                            for cents in detune > 0 ? [-detune, detune] : [0] {
+                                Synth.addTone(to: &signal, frequency: bass * pow(2, cents / 1200), onsets: [0.5], length: 0.4,
+                                              amplitude: detune > 0 ? 0.1 : 0.2, harmonics: [1, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15])
+                            }
+                            for frequency in upper {
+                                Synth.addTone(to: &signal, frequency: frequency, onsets: [0.5], length: 0.4, amplitude: level)
+                            }
+                            let found = Set(try Self.onsetNotes(signal))
+                            let wanted = Set(upper.map { Int((69 + 12 * log2($0 / 440)).rounded()) })
+                            let bassNote = Int((69 + 12 * log2(bass / 440)).rounded())
+                            upperFound += found.intersection(wanted).count
+                            upperCount += wanted.count
+                            bassesFound += found.contains(bassNote) ? 1 : 0
+                            others += found.subtracting(wanted).subtracting([bassNote]).count
+                        }
+                    }
+                }
+            }
+        }
+        #expect(upperCount == 432)
+        #expect(upperFound >= 112, "upper notes found: \(upperFound) of \(upperCount)")
+        #expect(bassesFound >= 160, "basses found: \(bassesFound) of 216")
+        #expect(others <= 73, "other notes: \(others)")
+    }
+
     @Test func aDeepKickAloneHoldsNoNote() throws {
         var signal = Synth.silence(duration: 1, sampleRate: Self.rate)
         Synth.addKick(to: &signal, onsets: [0.5], startFrequency: 60, endFrequency: 45)
