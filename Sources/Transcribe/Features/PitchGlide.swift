@@ -32,14 +32,7 @@ extension OnsetPitchEstimator {
     /// `persistence` at the onset last `prepare`d (which must be `onset`); it overwrites `post` with the later window.
     func preparedPersistence(_ audio: AudioWindow, onset: Int, of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
         restoreIncrease()
-        let firsts = pitches.map { f0 in
-            var first = (frequency: f0, value: Float(0))
-            for h in 1...Self.refinementHarmonics where f0 * Double(h) < sampleRate / 2 {
-                let peak = harmonicPeak(near: f0 * Double(h), semitones: 0.5)
-                if peak.value > first.value { first = peak }
-            }
-            return first
-        }
+        let firsts = pitches.map(strongestHarmonic)
         let laterStart = onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples
         guard laterStart + spectra.size / 2 < audio.end else { return pitches.map { _ in nil } }
         magnitude(audio, start: laterStart, into: &post)
@@ -51,6 +44,37 @@ extension OnsetPitchEstimator {
             let glide = later.value >= Self.glideEvidence * first.value ? 12 * log2(later.frequency / first.frequency) : 0
             return (glide, fall)
         }
+    }
+
+    /// How far (dB) the strongest of each pitch's first four harmonics in the increase across the onset last
+    /// `prepare`d has fallen in the increase of a window starting `delay` seconds after the onset, over the same
+    /// background, and how many times its harmonics there stand above where they were before the onset (a note held
+    /// from before rises little); nil for a pitch with no peak, or all nil when the audio ends before that window
+    /// does. It overwrites `post` and the increase (`restoreIncrease` puts it back).
+    func preparedFall(_ audio: AudioWindow, onset: Int, of pitches: [Double], after delay: Double) -> [(fall: Double, rise: Float)?] {
+        restoreIncrease()
+        let firsts = pitches.map(strongestHarmonic)
+        let laterStart = onset + Int(delay * sampleRate)
+        guard laterStart + spectra.size <= audio.end else { return pitches.map { _ in nil } }
+        magnitude(audio, start: laterStart, into: &post)
+        for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
+        return firsts.map { first in
+            guard first.value > 0 else { return nil }
+            let later = harmonicPeak(near: first.frequency, semitones: Self.glideSearch)
+            let before = harmonicPeaks(of: first.frequency, in: pre)
+            return (max(Self.deepestFall, 20 * log10(Double(max(later.value, 1e-12) / first.value))),
+                    harmonicPeaks(of: first.frequency, in: post) / max(before, 1e-12))
+        }
+    }
+
+    /// The strongest of the first `refinementHarmonics` harmonics of `f0` in the increase: its frequency and value.
+    private func strongestHarmonic(of f0: Double) -> (frequency: Double, value: Float) {
+        var first = (frequency: f0, value: Float(0))
+        for h in 1...Self.refinementHarmonics where f0 * Double(h) < sampleRate / 2 {
+            let peak = harmonicPeak(near: f0 * Double(h), semitones: 0.5)
+            if peak.value > first.value { first = peak }
+        }
+        return first
     }
 
     /// The largest bin of the increase within `semitones` of `frequency` (Hz), at its interpolated position.
