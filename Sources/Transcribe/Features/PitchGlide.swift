@@ -31,18 +31,13 @@ extension OnsetPitchEstimator {
 
     /// `persistence` at the onset last `prepare`d (which must be `onset`); it overwrites `post` with the later window.
     func preparedPersistence(_ audio: AudioWindow, onset: Int, of pitches: [Double]) -> [(glide: Double, fall: Double)?] {
-        restoreIncrease()
-        let firsts = pitches.map(strongestHarmonic)
         let laterStart = onset + Int(Self.postOnsetDelay * sampleRate) + glideLagSamples
         guard laterStart + spectra.size / 2 < audio.end else { return pitches.map { _ in nil } }
-        magnitude(audio, start: laterStart, into: &post)
-        for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
-        return firsts.map { first in
-            guard first.value > 0 else { return nil }
-            let later = harmonicPeak(near: first.frequency, semitones: Self.glideSearch)
-            let fall = max(Self.deepestFall, 20 * log10(Double(max(later.value, 1e-12) / first.value)))
-            let glide = later.value >= Self.glideEvidence * first.value ? 12 * log2(later.frequency / first.frequency) : 0
-            return (glide, fall)
+        return laterPeaks(audio, of: pitches, from: laterStart).map { peaks in
+            peaks.map { first, later in
+                let glide = later.value >= Self.glideEvidence * first.value ? 12 * log2(later.frequency / first.frequency) : 0
+                return (glide, Self.fall(from: first.value, to: later.value))
+            }
         }
     }
 
@@ -52,19 +47,33 @@ extension OnsetPitchEstimator {
     /// from before rises little); nil for a pitch with no peak, or all nil when the audio ends before that window
     /// does. It overwrites `post` and the increase (`restoreIncrease` puts it back).
     func preparedFall(_ audio: AudioWindow, onset: Int, of pitches: [Double], after delay: Double) -> [(fall: Double, rise: Float)?] {
-        restoreIncrease()
-        let firsts = pitches.map(strongestHarmonic)
         let laterStart = onset + Int(delay * sampleRate)
         guard laterStart + spectra.size <= audio.end else { return pitches.map { _ in nil } }
+        return laterPeaks(audio, of: pitches, from: laterStart).map { peaks in
+            peaks.map { first, later in
+                (Self.fall(from: first.value, to: later.value),
+                 harmonicPeaks(of: first.frequency, in: post) / max(harmonicPeaks(of: first.frequency, in: pre), 1e-12))
+            }
+        }
+    }
+
+    /// For each pitch, the strongest of its first four harmonics in the increase across the onset, and the largest
+    /// bin within `glideSearch` of it in the increase of the window starting at `laterStart` (left in `post`); nil
+    /// for a pitch with no peak.
+    private func laterPeaks(_ audio: AudioWindow, of pitches: [Double], from laterStart: Int)
+        -> [(first: (frequency: Double, value: Float), later: (frequency: Double, value: Float))?] {
+        restoreIncrease()
+        let firsts = pitches.map(strongestHarmonic)
         magnitude(audio, start: laterStart, into: &post)
         for k in increase.indices { increase[k] = max(0, post[k] - pre[k]) }
         return firsts.map { first in
-            guard first.value > 0 else { return nil }
-            let later = harmonicPeak(near: first.frequency, semitones: Self.glideSearch)
-            let before = harmonicPeaks(of: first.frequency, in: pre)
-            return (max(Self.deepestFall, 20 * log10(Double(max(later.value, 1e-12) / first.value))),
-                    harmonicPeaks(of: first.frequency, in: post) / max(before, 1e-12))
+            first.value > 0 ? (first, harmonicPeak(near: first.frequency, semitones: Self.glideSearch)) : nil
         }
+    }
+
+    /// A fall in dB, floored at `deepestFall`.
+    private static func fall(from first: Float, to later: Float) -> Double {
+        max(deepestFall, 20 * log10(Double(max(later, 1e-12) / first)))
     }
 
     /// The strongest of the first `refinementHarmonics` harmonics of `f0` in the increase: its frequency and value.
