@@ -34,6 +34,15 @@ import TestSupport
         #expect([60, 64, 67].contains(Int(pitch.midiPitch.rounded())))
     }
 
+    @Test func harmonicPeaksOfNoPitchAreNone() throws {
+        // A frequency from a wild interpolation (a flat spectrum's parabola) must not index outside the spectrum.
+        let estimator = try OnsetPitchEstimator(sampleRate: 44_100)
+        let spectrum = [Float](repeating: 1, count: 2_049)
+        #expect(estimator.harmonicPeaks(of: -2.5e7, in: spectrum) == 0)
+        #expect(estimator.harmonicPeaks(of: .nan, in: spectrum) == 0)
+        #expect(estimator.harmonicPeaks(of: 440, in: spectrum) > 0)
+    }
+
     @Test func noiseIsNotConfidentlyPitched() throws {
         var signal = Synth.silence(duration: 1)
         Synth.addClicks(to: &signal, onsets: [0.3], length: 0.3)

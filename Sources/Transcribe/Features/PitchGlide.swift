@@ -49,10 +49,10 @@ extension OnsetPitchEstimator {
     func preparedFall(_ audio: AudioWindow, onset: Int, of pitches: [Double], after delay: Double) -> [(fall: Double, rise: Float)?] {
         let laterStart = onset + Int(delay * sampleRate)
         guard laterStart + spectra.size <= audio.end else { return pitches.map { _ in nil } }
-        return laterPeaks(audio, of: pitches, from: laterStart).map { peaks in
+        return zip(pitches, laterPeaks(audio, of: pitches, from: laterStart)).map { f0, peaks in
             peaks.map { first, later in
                 (Self.fall(from: first.value, to: later.value),
-                 harmonicPeaks(of: first.frequency, in: post) / max(harmonicPeaks(of: first.frequency, in: pre), 1e-12))
+                 harmonicPeaks(of: f0, in: post) / max(harmonicPeaks(of: f0, in: pre), 1e-12))
             }
         }
     }
