@@ -233,9 +233,8 @@ public final class FeatureExtractor {
         let persistence = prepared && !candidates.isEmpty ? pitch.preparedPersistence(audio, onset: onset, of: candidates)
                                                           : candidates.map { _ in nil }
         // Where nothing else starts before it, a window `lateNoteDelay` after the onset tells a pitch that falls in a
-        // noise and goes on dying (a snare's head: 20 dB down by then) from a new note whose attack overshoots and
-        // holds (a string section's bow: 9 dB down at 65 ms, 4 dB at 120 ms). A note held from before the onset whose
-        // partials waver (an organ's tremolo under a hat) holds too, but has not risen: it stays no note here.
+        // noise and goes on dying (a snare's head: 20 dB down by then) from a note whose attack overshoots and holds (a
+        // string section's bow: 9 dB down at 65 ms, 4 dB at 120 ms).
         let roomAfter = prepared && event.end - event.onset >= OnsetPitchEstimator.lateNoteDelay + OnsetPitchEstimator.windowDuration
         let fallingInNoise = persistence.map { after in after.map { noisy && $0.fall < -Self.maximumFall } ?? false }
         let laterFalls = roomAfter && fallingInNoise.contains(true)
@@ -245,7 +244,7 @@ public final class FeatureExtractor {
             guard let after = persistence[i] else { return nil }
             // Under the resolved range (a kick's sine at 40 Hz) a fall and a rise say nothing of a note.
             let resolved = candidates[i] >= OnsetPitchEstimator.minimumHarmonicSpacing * pitch.binHz
-            let holds = resolved && laterFalls[i].map { $0.fall >= -Self.maximumFall && $0.rise >= OnsetPitchEstimator.lateNoteRise } ?? false
+            let holds = resolved && laterFalls[i].map { $0 >= -Self.maximumFall } ?? false
             return abs(after.glide) > Self.maximumGlide || (fallingInNoise[i] && !holds) ? candidates[i] : nil
         }
         var withLate = content

@@ -43,17 +43,13 @@ extension OnsetPitchEstimator {
 
     /// How far (dB) the strongest of each pitch's first four harmonics in the increase across the onset last
     /// `prepare`d has fallen in the increase of a window starting `delay` seconds after the onset, over the same
-    /// background, and how many times its harmonics there stand above where they were before the onset (a note held
-    /// from before rises little); nil for a pitch with no peak, or all nil when the audio ends before that window
-    /// does. It overwrites `post` and the increase (`restoreIncrease` puts it back).
-    func preparedFall(_ audio: AudioWindow, onset: Int, of pitches: [Double], after delay: Double) -> [(fall: Double, rise: Float)?] {
+    /// background; nil for a pitch with no peak, or all nil when the audio ends before that window does. It overwrites
+    /// `post` and the increase (`restoreIncrease` puts it back).
+    func preparedFall(_ audio: AudioWindow, onset: Int, of pitches: [Double], after delay: Double) -> [Double?] {
         let laterStart = onset + Int(delay * sampleRate)
         guard laterStart + spectra.size <= audio.end else { return pitches.map { _ in nil } }
-        return zip(pitches, laterPeaks(audio, of: pitches, from: laterStart)).map { f0, peaks in
-            peaks.map { first, later in
-                (Self.fall(from: first.value, to: later.value),
-                 harmonicPeaks(of: f0, in: post) / max(harmonicPeaks(of: f0, in: pre), 1e-12))
-            }
+        return laterPeaks(audio, of: pitches, from: laterStart).map { peaks in
+            peaks.map { first, later in Self.fall(from: first.value, to: later.value) }
         }
     }
 
