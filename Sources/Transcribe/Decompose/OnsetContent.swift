@@ -144,8 +144,7 @@ extension OnsetPitchEstimator {
 
     /// The sum over the harmonics of `f0` (up to the harmonic limit) of the largest magnitude within
     /// `harmonicHalfWidthBins` of each.
-    func harmonicPeaks(of f0: Double, in spectrum: [Float]) -> Float {
-        guard f0 >= binHz, f0.isFinite else { return 0 }
+    private func harmonicPeaks(of f0: Double, in spectrum: [Float]) -> Float {
         var sum: Float = 0
         var h = 1.0
         while f0 * h < min(Self.highestHarmonicFrequency, sampleRate / 2) {

@@ -380,14 +380,21 @@ public final class OnsetPitchEstimator {
             guard let k = (lo...hi).max(by: { increase[$0] < increase[$1] }), increase[k] > best.value else { continue }
             var position = Double(k)
             if k > 0 && k < increase.count - 1 {
-                let (a, b, c) = (Double(increase[k - 1]), Double(increase[k]), Double(increase[k + 1]))
-                let denominator = a - 2 * b + c
-                if denominator < 0 { position += 0.5 * (a - c) / denominator }
+                position += Self.peakOffset(Double(increase[k - 1]), Double(increase[k]), Double(increase[k + 1]))
             }
             best = (increase[k], position * binHz / Double(h))
         }
         // Keep the refinement only if it stays within a semitone of the candidate (the same peak).
         return abs(12 * log2(best.estimate / f0)) <= 1 ? best.estimate : f0
+    }
+
+    /// Where, in bins from the middle one, the parabola through three neighbouring values peaks: only a local maximum
+    /// is interpolated, so the offset stays within half a bin (at the edge of a searched range a larger neighbour
+    /// outside it would put the parabola's peak anywhere, even below bin 0); 0 otherwise.
+    static func peakOffset(_ below: Double, _ middle: Double, _ above: Double) -> Double {
+        let denominator = below - 2 * middle + above
+        guard denominator < 0, middle >= below, middle >= above else { return 0 }
+        return 0.5 * (below - above) / denominator
     }
 
     /// Share of the increase's energy within two bins of the harmonics, above what a flat spectrum would give there.

@@ -87,10 +87,7 @@ extension OnsetPitchEstimator {
         let lo = max(1, Int((frequency * pow(2, -semitones / 12) / binHz).rounded(.down)))
         let hi = min(increase.count - 2, Int((frequency * pow(2, semitones / 12) / binHz).rounded(.up)))
         guard lo <= hi, let k = (lo...hi).max(by: { increase[$0] < increase[$1] }) else { return (frequency, 0) }
-        var position = Double(k)
-        let (a, b, c) = (Double(increase[k - 1]), Double(increase[k]), Double(increase[k + 1]))
-        let denominator = a - 2 * b + c
-        if denominator < 0 { position += 0.5 * (a - c) / denominator }
+        let position = Double(k) + Self.peakOffset(Double(increase[k - 1]), Double(increase[k]), Double(increase[k + 1]))
         return (position * binHz, increase[k])
     }
 }
