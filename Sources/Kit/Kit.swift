@@ -72,8 +72,8 @@ public struct Kit: Sendable, Equatable {
     /// The bank of drum kits, as General MIDI players select on channel 10.
     public static let drumBank = 128
 
-    /// A kit of the transcription's sounds: each sound's sample (`SamplePicker.sample`: its clearest event, or the
-    /// median of its clearest events where they are copies of one waveform) cut from `audio`.
+    /// A kit of the transcription's sounds: each sound's sample (`SamplePicker.sample`: its clearest event, less what its
+    /// other clearest events do not share) cut from `audio`.
     /// - Parameters:
     ///   - audio: the song, mono, at `sampleRate` Hz (the file's own rate).
     ///   - triggers: one per sound, in display order: what its MIDI track plays.

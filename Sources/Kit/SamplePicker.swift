@@ -115,67 +115,56 @@ public struct SamplePicker: Sendable {
         return Cut(samples: samples, velocity: velocity, lead: Double(onset - start) / sampleRate)
     }
 
-    /// Examples of a sound taken together for a median, at most.
-    public static let medianExamples = 9
-    /// …and at least.
-    public static let fewestMedianExamples = 3
+    /// Examples of a sound read together for its sample, at most.
+    public static let agreedExamples = 9
+    /// …and at least: with fewer, the clearest event is the sample as it is.
+    public static let fewestAgreedExamples = 3
     /// Examples are aligned to the clearest within this lag, in seconds.
     public static let alignmentLag = 0.005
     /// …by their first this long, in seconds.
     public static let alignmentSpan = 0.05
-    /// The median is taken when the aligned examples correlate at least this well on average: copies of one waveform
-    /// (a sampler, a drum machine, a synthesiser) under different other sounds. Played notes of real instruments
-    /// differ in phase, and their median would be no sound at all.
-    public static let medianCorrelation = 0.8
 
-    /// The sound's sample: the median, point by point, of its clearest events aligned on the clearest (levels brought to
-    /// its velocity), where the examples are copies of one waveform; else the clearest event alone. The median keeps
-    /// what every example holds and drops what sounds with each differently (a bass note under a lead's note).
+    /// The sound's sample: its clearest event, with what its other clearest events do not share taken out
+    /// (`AgreedSpectrum`: each cell of the clearest's short-time spectrum held to a little above the examples' median
+    /// magnitude there, the examples aligned on the clearest and brought to its velocity). A note the next one cuts into,
+    /// a hat on one beat, a bass note under a lead's note leave the sample; what every example holds stays, with the
+    /// clearest's own phase, so copies of one waveform come back as they were and played notes of a real instrument,
+    /// whose phases differ, keep their sound.
     public func sample(of sound: Int, in transcription: Transcription, from audio: [Float]) -> Cut? {
         let ranked = rankedEvents(of: sound, in: transcription)
         guard let clearest = ranked.first else { return nil }
         let events = transcription.events
         let reference = span(of: events[clearest], in: audio)
-        let single = finish(Array(audio[reference.start..<reference.end]), onset: reference.onset, start: reference.start,
-                            cutFromSound: reference.cutFromSound, velocity: events[clearest].velocity)
         let length = reference.end - reference.start
         let window = min(length, Int(Self.alignmentSpan * sampleRate))
         let maximumLag = Int(Self.alignmentLag * sampleRate)
-        guard ranked.count >= Self.fewestMedianExamples, window > 2 * maximumLag else { return single }
-        let lead = reference.onset - reference.start
-        var examples: [(start: Int, gain: Float)] = [(reference.start, 1)]
-        var correlations: [Double] = []
-        for index in ranked.dropFirst().prefix(Self.medianExamples - 1) {
-            let nominal = Int((events[index].onset * sampleRate).rounded()) - lead
-            var best = (correlation: -Double.infinity, start: nominal)
-            for lag in -maximumLag...maximumLag {
-                let start = nominal + lag
-                guard start >= 0, start + length <= audio.count else { continue }
-                var product = 0.0, own = 0.0, other = 0.0
-                for point in 0..<window {
-                    let a = Double(audio[reference.start + point]), b = Double(audio[start + point])
-                    product += a * b
-                    own += a * a
-                    other += b * b
+        var points = Array(audio[reference.start..<reference.end])
+        if ranked.count >= Self.fewestAgreedExamples, window > 2 * maximumLag, let agreed = try? AgreedSpectrum(sampleRate: sampleRate) {
+            let lead = reference.onset - reference.start
+            var examples = [points]
+            for index in ranked.dropFirst().prefix(Self.agreedExamples - 1) {
+                let nominal = Int((events[index].onset * sampleRate).rounded()) - lead
+                var best = (correlation: -Double.infinity, start: nominal)
+                for lag in -maximumLag...maximumLag {
+                    let start = nominal + lag
+                    guard start >= 0, start + length <= audio.count else { continue }
+                    var product = 0.0, own = 0.0, other = 0.0
+                    for point in 0..<window {
+                        let a = Double(audio[reference.start + point]), b = Double(audio[start + point])
+                        product += a * b
+                        own += a * a
+                        other += b * b
+                    }
+                    let correlation = own > 0 && other > 0 ? product / (own * other).squareRoot() : 0
+                    if correlation > best.correlation { best = (correlation, start) }
                 }
-                let correlation = own > 0 && other > 0 ? product / (own * other).squareRoot() : 0
-                if correlation > best.correlation { best = (correlation, start) }
+                guard best.correlation > -Double.infinity else { continue }
+                let gain = Float(pow(10, Double(events[clearest].velocity - events[index].velocity) * decibelsPerVelocity / 20))
+                examples.append(audio[best.start..<(best.start + length)].map { gain * $0 })
             }
-            guard best.correlation > -Double.infinity else { continue }
-            correlations.append(best.correlation)
-            let gain = Float(pow(10, Double(events[clearest].velocity - events[index].velocity) * decibelsPerVelocity / 20))
-            examples.append((best.start, gain))
+            if examples.count >= Self.fewestAgreedExamples { points = agreed.clean(examples) }
         }
-        guard examples.count >= Self.fewestMedianExamples,
-              correlations.reduce(0, +) / Double(correlations.count) >= Self.medianCorrelation else { return single }
-        var median = [Float](repeating: 0, count: length)
-        var column = [Float](repeating: 0, count: examples.count)
-        for point in 0..<length {
-            for (row, example) in examples.enumerated() { column[row] = example.gain * audio[example.start + point] }
-            column.sort()
-            median[point] = column.count % 2 == 1 ? column[column.count / 2] : (column[column.count / 2 - 1] + column[column.count / 2]) / 2
-        }
-        return finish(median, onset: reference.onset, start: reference.start, cutFromSound: reference.cutFromSound, velocity: events[clearest].velocity)
+        return finish(points, onset: reference.onset, start: reference.start, cutFromSound: reference.cutFromSound, velocity: events[clearest].velocity)
     }
     /// Points of the fade at the end of a sample of `count` points.
     public static func fadeLength(of count: Int, sampleRate: Double) -> Int { min(Int(fadeDuration * sampleRate), count / 4) }

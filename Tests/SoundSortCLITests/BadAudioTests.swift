@@ -54,7 +54,7 @@ import Transcribe
             return folder.path("dir.wav")
         }, expected: .refused("cannot open as audio: is a directory")),
         Case(name: "empty file", make: { folder in
-            FileManager.default.createFile(atPath: folder.path("empty.wav"), contents: Data())
+            try Data().write(to: folder.url.appendingPathComponent("empty.wav"))
             return folder.path("empty.wav")
         }, expected: .refused("cannot open as audio: the file is empty")),
         Case(name: "text file", make: { folder in

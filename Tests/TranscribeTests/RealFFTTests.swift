@@ -53,5 +53,21 @@ import Testing
         #expect(throws: TranscribeError.invalidParameter(name: "FFT size", value: "\(size)", allowed: "2…16777216")) {
             try RealFFT(size: size)
         }
+        #expect(throws: TranscribeError.invalidParameter(name: "FFT size", value: "\(size)", allowed: "2…16777216")) {
+            try InverseRealFFT(size: size)
+        }
+    }
+
+    /// The inverse gives a frame back times its length, at even and odd sizes (an odd size's last bin is no Nyquist bin).
+    @Test(arguments: [16, 100, 105])
+    func theInverseUndoesTheTransform(size: Int) throws {
+        let x: [Float] = (0..<size).map { Float(sin(Double($0) * 0.7) + 0.3 * cos(Double($0 * $0) * 0.01)) }
+        let forward = try RealFFT(size: size), inverse = try InverseRealFFT(size: size)
+        let bins = x.withUnsafeBufferPointer { input in forward.transform(input) { Array($0) } }
+        let back = inverse.transform(filling: { target in
+            for i in target.indices { target[i] = bins[i] }
+        }, { Array($0) })
+        let worst = zip(back, x).map { abs($0 / Float(size) - $1) }.max() ?? 1
+        #expect(worst < 1e-5, "largest difference \(worst)")
     }
 }

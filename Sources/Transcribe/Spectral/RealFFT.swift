@@ -4,6 +4,20 @@ import Foundation
 /// FFTW's planner is not thread-safe: only `fftwf_execute` is. Every plan is made and destroyed under this lock.
 private let fftwPlannerLock = NSLock()
 
+private func underPlannerLock<T>(_ body: () -> T) -> T {
+    fftwPlannerLock.lock()
+    defer { fftwPlannerLock.unlock() }
+    return body()
+}
+
+/// `size` when it is a transform length FFTW can plan here (2…2²⁴).
+private func checkedFFTSize(_ size: Int) throws(TranscribeError) -> Int {
+    guard size >= 2, size <= 1 << 24 else {
+        throw .invalidParameter(name: "FFT size", value: "\(size)", allowed: "2…16777216")
+    }
+    return size
+}
+
 /// A forward real-to-complex FFT of a fixed size over FFTW (single precision).
 ///
 /// The plan is made once, with `FFTW_ESTIMATE` so results do not depend on timing, and reused for every
@@ -20,15 +34,11 @@ public final class RealFFT {
 
     /// - Parameter size: transform length in samples, 2 or more (fast for products of 2, 3, 5 and 7: `fastSize`).
     public init(size: Int) throws(TranscribeError) {
-        guard size >= 2, size <= 1 << 24 else {
-            throw .invalidParameter(name: "FFT size", value: "\(size)", allowed: "2…16777216")
-        }
-        self.size = size
-        input = fftwf_alloc_real(size)
-        output = fftwf_alloc_complex(size / 2 + 1)
-        fftwPlannerLock.lock()
-        plan = fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE))
-        fftwPlannerLock.unlock()
+        self.size = try checkedFFTSize(size)
+        let input: UnsafeMutablePointer<Float> = fftwf_alloc_real(size)
+        let output: UnsafeMutablePointer<fftwf_complex> = fftwf_alloc_complex(size / 2 + 1)
+        (self.input, self.output) = (input, output)
+        plan = underPlannerLock { fftwf_plan_dft_r2c_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE)) }
     }
 
     /// The smallest length of at least `count` samples whose only prime factors are 2, 3, 5 and 7.
@@ -49,9 +59,7 @@ public final class RealFFT {
     }
 
     deinit {
-        fftwPlannerLock.lock()
-        fftwf_destroy_plan(plan)
-        fftwPlannerLock.unlock()
+        underPlannerLock { fftwf_destroy_plan(plan) }
         fftwf_free(input)
         fftwf_free(output)
     }
@@ -89,5 +97,40 @@ public final class RealFFT {
                 power[k] = re * re + im * im
             }
         }
+    }
+}
+
+/// The inverse of `RealFFT`: a half spectrum of `size / 2 + 1` complex bins back to `size` real samples, unnormalised
+/// (FFTW's convention: the forward transform then this one multiply a frame by `size`).
+public final class InverseRealFFT {
+    public let size: Int
+    public var binCount: Int { size / 2 + 1 }
+
+    private let input: UnsafeMutablePointer<fftwf_complex>
+    private let output: UnsafeMutablePointer<Float>
+    private let plan: fftwf_plan
+
+    public init(size: Int) throws(TranscribeError) {
+        self.size = try checkedFFTSize(size)
+        let input: UnsafeMutablePointer<fftwf_complex> = fftwf_alloc_complex(size / 2 + 1)
+        let output: UnsafeMutablePointer<Float> = fftwf_alloc_real(size)
+        (self.input, self.output) = (input, output)
+        plan = underPlannerLock { fftwf_plan_dft_c2r_1d(Int32(size), input, output, UInt32(FFTW_ESTIMATE)) }
+    }
+
+    deinit {
+        underPlannerLock { fftwf_destroy_plan(plan) }
+        fftwf_free(input)
+        fftwf_free(output)
+    }
+
+    /// Lets `fill` write `binCount` interleaved (re, im) pairs, transforms them and calls `body` with the `size`
+    /// samples (valid only inside `body`).
+    public func transform<R>(filling fill: (UnsafeMutableBufferPointer<Float>) -> Void, _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        UnsafeMutableRawPointer(input).withMemoryRebound(to: Float.self, capacity: 2 * binCount) {
+            fill(UnsafeMutableBufferPointer(start: $0, count: 2 * binCount))
+        }
+        fftwf_execute(plan)
+        return body(UnsafeBufferPointer(start: output, count: size))
     }
 }
