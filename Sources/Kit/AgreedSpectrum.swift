@@ -33,8 +33,9 @@ struct AgreedSpectrum {
     }
 
     /// The first of `examples` with every spectral cell held to `allowance` times the examples' median magnitude there.
-    /// - Parameter examples: examples of one sound, aligned on their onsets and brought to one level, the first the
-    ///   clearest; the result is as long as the first, and the others are read as zero past their ends.
+    /// - Parameter examples: examples of one sound, aligned on their onsets and brought to one level, each as long as
+    ///   its own event, the first the clearest; the result is as long as the first. A frame is compared with the
+    ///   examples that last to its middle, and kept as it is where fewer than `SamplePicker.fewestAgreedExamples` do.
     func clean(_ examples: [[Float]]) -> [Float] {
         guard let clearest = examples.first, !clearest.isEmpty, examples.count >= 2 else { return examples.first ?? [] }
         let length = clearest.count, bins = forward.binCount, size = frameSize
@@ -47,7 +48,9 @@ struct AgreedSpectrum {
         // in `hopsPerFrame` frames, so the windows' squares sum to a constant over it.
         var start = hop - size
         while start < length {
-            for (index, example) in examples.enumerated() {
+            var voices = 0
+            for (index, example) in examples.enumerated() where index == 0 || start + size / 2 < example.count {
+                voices += 1
                 forward.transform(filling: { frame in
                     for i in 0..<size {
                         let point = start + i
@@ -56,16 +59,16 @@ struct AgreedSpectrum {
                 }, { transformed in
                     for k in 0..<bins {
                         let re = transformed[2 * k], im = transformed[2 * k + 1]
-                        magnitudes[index][k] = (re * re + im * im).squareRoot()
+                        magnitudes[voices - 1][k] = (re * re + im * im).squareRoot()
                         if index == 0 { spectrum[2 * k] = re; spectrum[2 * k + 1] = im }
                     }
                 })
             }
-            for k in 0..<bins {
-                for index in examples.indices { column[index] = magnitudes[index][k] }
-                column.sort()
-                let middle = column.count / 2
-                let median = column.count % 2 == 1 ? column[middle] : (column[middle - 1] + column[middle]) / 2
+            for k in 0..<bins where voices >= SamplePicker.fewestAgreedExamples {
+                for index in 0..<voices { column[index] = magnitudes[index][k] }
+                column[..<voices].sort()
+                let middle = voices / 2
+                let median = voices % 2 == 1 ? column[middle] : (column[middle - 1] + column[middle]) / 2
                 let own = magnitudes[0][k]
                 let allowed = median * Self.allowance
                 let gain: Float = own > allowed && own > 0 ? allowed / own : 1

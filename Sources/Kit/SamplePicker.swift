@@ -41,12 +41,13 @@ public struct SamplePicker: Sendable {
         rankedEvents(of: sound, in: transcription).first
     }
 
-    /// The events of `sound` at least half as long as its longest, clearest first (see `clearestEvent`).
-    public func rankedEvents(of sound: Int, in transcription: Transcription) -> [Int] {
+    /// The events of `sound` at least `shortestShare` as long as its longest (`shortestShareOfLongest` unless told),
+    /// clearest first (see `clearestEvent`).
+    public func rankedEvents(of sound: Int, in transcription: Transcription, shortestShare: Double = shortestShareOfLongest) -> [Int] {
         let events = transcription.events
         let own = events.indices.filter { events[$0].sound == sound }
         guard let longest = own.map({ events[$0].duration }).max() else { return [] }
-        let candidates = own.filter { events[$0].duration >= Self.shortestShareOfLongest * longest }
+        let candidates = own.filter { events[$0].duration >= shortestShare * longest }
         // Events are sorted by onset: the others overlapping an event start before its end.
         let onsets = events.map(\.onset)
         let longestOfAll = events.map(\.duration).max() ?? 0
@@ -131,8 +132,11 @@ public struct SamplePicker: Sendable {
     /// clearest's own phase, so copies of one waveform come back as they were and played notes of a real instrument,
     /// whose phases differ, keep their sound.
     public func sample(of sound: Int, in transcription: Transcription, from audio: [Float]) -> Cut? {
-        let ranked = rankedEvents(of: sound, in: transcription)
-        guard let clearest = ranked.first else { return nil }
+        guard let clearest = clearestEvent(of: sound, in: transcription) else { return nil }
+        // Every event of the sound is an example, however short: what it holds past its own end (the next notes,
+        // which differ from example to example) is what the median leaves out. One long last note would otherwise be
+        // the only candidate, and its sample would keep what followed it (tempo-change's A4 rang into a bass note).
+        let ranked = [clearest] + rankedEvents(of: sound, in: transcription, shortestShare: 0).filter { $0 != clearest }
         let events = transcription.events
         let reference = span(of: events[clearest], in: audio)
         let length = reference.end - reference.start
@@ -160,7 +164,8 @@ public struct SamplePicker: Sendable {
                 }
                 guard best.correlation > -Double.infinity else { continue }
                 let gain = Float(pow(10, Double(events[clearest].velocity - events[index].velocity) * decibelsPerVelocity / 20))
-                examples.append(audio[best.start..<(best.start + length)].map { gain * $0 })
+                let own = min(length, lead + Int((events[index].duration * sampleRate).rounded()))
+                examples.append(audio[best.start..<(best.start + own)].map { gain * $0 })
             }
             if examples.count >= Self.fewestAgreedExamples { points = agreed.clean(examples) }
         }

@@ -226,6 +226,19 @@ import Transcribe
         #expect(left < 0.02 * note, "error \(10 * log10(left / note)) dB under the note")
     }
 
+    /// A long note's tail stays although its other examples are shorter: an example that has ended says nothing about
+    /// what follows (read as silence, it would erase the tail; read on into the song, it brings the next notes).
+    @Test func whatOutlastsTheOtherExamplesIsKeptAsItIs() throws {
+        let agreed = try AgreedSpectrum(sampleRate: Self.rate)
+        let long = Self.lead(take: 0)
+        let short = (1...4).map { Array(Self.lead(take: $0).prefix(Int(0.3 * Self.rate))) }
+        let cleaned = agreed.clean([long] + short)
+        let tail = Int(0.4 * Self.rate)..<long.count
+        let kept = tail.reduce(0.0) { $0 + Double(cleaned[$1] * cleaned[$1]) }
+        let played = tail.reduce(0.0) { $0 + Double(long[$1] * long[$1]) }
+        #expect(abs(10 * log10(kept / played)) < 0.1, "tail kept at \(10 * log10(kept / played)) dB")
+    }
+
     @Test func copiesOfOneWaveformComeBackUnchanged() throws {
         let agreed = try AgreedSpectrum(sampleRate: Self.rate)
         let example = Self.lead(take: 1)
