@@ -164,7 +164,10 @@ public struct SamplePicker: Sendable {
                 }
                 guard best.correlation > -Double.infinity else { continue }
                 let gain = Float(pow(10, Double(events[clearest].velocity - events[index].velocity) * decibelsPerVelocity / 20))
+                // What of the example is its own event: nothing when the event ends before the attack the clearest
+                // one starts after its onset (a negative lead) would reach.
                 let own = min(length, lead + Int((events[index].duration * sampleRate).rounded()))
+                guard own > 0 else { continue }
                 examples.append(audio[best.start..<(best.start + own)].map { gain * $0 })
             }
             if examples.count >= Self.fewestAgreedExamples { points = agreed.clean(examples) }

@@ -239,6 +239,23 @@ import Transcribe
         #expect(abs(10 * log10(kept / played)) < 0.1, "tail kept at \(10 * log10(kept / played)) dB")
     }
 
+    /// Events found 20 ms before their sound's attack (the sample then starts after the onset), one of them only 5 ms
+    /// long: that one ends before its attack and is no example, and the others still make the sample.
+    @Test func anEventEndingBeforeItsAttackIsNoExample() throws {
+        var song = [Float](repeating: 0, count: Int(5 * Self.rate))
+        let onsets = [0.5, 1.5, 2.5, 3.5]
+        for (take, onset) in onsets.enumerated() {
+            for (index, value) in Self.lead(take: take).enumerated() { song[Int((onset + 0.02) * Self.rate) + index] += value }
+        }
+        let sound = Sound(id: 0, name: "S00 tonal A4", kind: .tonal, midiNote: 69, pitchHz: 440, exemplar: 0)
+        let events = onsets.map { Event(onset: $0, duration: $0 == 3.5 ? 0.005 : 0.6, sound: 0, velocity: 100) }
+        let transcription = Transcription(duration: 5, sampleRate: Self.rate, sounds: [sound], events: events)
+        let picker = SamplePicker(sampleRate: Self.rate, decibelsPerVelocity: 48.0 / 127)
+        let cut = try #require(picker.sample(of: 0, in: transcription, from: song))
+        #expect(cut.lead < 0, "the attack starts after the onset: lead \(cut.lead) s")
+        #expect(cut.samples.count > Int(0.5 * Self.rate))
+    }
+
     @Test func copiesOfOneWaveformComeBackUnchanged() throws {
         let agreed = try AgreedSpectrum(sampleRate: Self.rate)
         let example = Self.lead(take: 1)
