@@ -24,7 +24,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AudioReaderFuzz",
-            dependencies: ["FuzzDriver", .product(name: "Transcribe", package: root)],
+            dependencies: ["FuzzDriver", .product(name: "Transcribe", package: root), .product(name: "Kit", package: root)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])],
             linkerSettings: fuzzerFlags
         ),

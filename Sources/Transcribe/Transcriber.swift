@@ -56,8 +56,8 @@ public struct Transcriber: Sendable {
         public var transcription: Transcription
         /// A reduced log-mel spectrogram, when asked for (for pictures).
         public var picture: SpectrogramPicture?
-        /// Samples of the file that were NaN or infinite (read as the previous sample).
-        public var nonFiniteSamples = 0
+        /// Samples of the file that were invalid: NaN, infinite or beyond ±2²⁰ (read as the previous sample).
+        public var invalidSamples = 0
     }
 
     /// Transcribes the audio file at `path`.
@@ -89,7 +89,7 @@ public struct Transcriber: Sendable {
     private func analyse(_ source: FileSampleSource, keepPicture: Bool, progress: TranscriptionProgress) throws(TranscribeError) -> Analysis {
         var analysis = try analyse(source: source, expectedFrames: Int(min(source.declaredFrameCount, Int64(Int32.max))),
                                    keepPicture: keepPicture, progress: progress)
-        analysis.nonFiniteSamples = source.nonFiniteSamples
+        analysis.invalidSamples = source.invalidSamples
         return analysis
     }
 

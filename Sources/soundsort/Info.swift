@@ -41,8 +41,8 @@ struct Info: ParsableCommand {
         print("duration:  \(formatSeconds(audio.duration)) (\(audio.frameCount) frames)")
         print("peak:      \(formatDecibels(audio.peak)) dBFS\(perChannel(audio.channelPeaks))")
         print("rms:       \(formatDecibels(audio.rms)) dBFS\(perChannel(audio.channelRMS))")
-        if audio.nonFiniteSamples > 0 {
-            print("warning:   \(audio.nonFiniteSamples) samples were NaN or infinite and were read as the channel's previous sample")
+        if audio.invalidSamples > 0 {
+            print("warning:   \(audio.invalidSamples) samples were NaN, infinite or over 120 dB above full scale and were read as the channel's previous sample")
         }
     }
 
@@ -64,7 +64,7 @@ struct AudioSummary {
     var channelPeaks: [Float]
     /// The root mean square of each channel.
     var channelRMS: [Float]
-    var nonFiniteSamples: Int
+    var invalidSamples: Int
     var duration: Double { Double(frameCount) / sampleRate }
     /// The file's peak: the largest sample of any channel.
     var peak: Float { channelPeaks.max() ?? 0 }
@@ -99,7 +99,7 @@ func readAudio(_ path: String) throws -> AudioSummary {
     return AudioSummary(container: audio.containerName, encoding: audio.encodingName, sampleRate: audio.sampleRate,
                         channelCount: channels, frameCount: frames, channelPeaks: peaks,
                         channelRMS: sumsOfSquares.map { Float(($0 / Double(frames)).squareRoot()) },
-                        nonFiniteSamples: audio.nonFiniteSampleCount)
+                        invalidSamples: audio.invalidSampleCount)
 }
 
 /// Whether a path names a MIDI file (by its first bytes, else its extension) or, by default, audio.

@@ -256,8 +256,8 @@ struct TranscribeCommand: ParsableCommand {
         if let kit, let kitResult { outputs.append(kitResult.output(to: kit, title: URL(fileURLWithPath: song).lastPathComponent)) }
         try writeOutputs(outputs)
 
-        if result.nonFiniteSamples > 0 {
-            FileHandle.standardError.write(Data("soundsort: \(song): warning: \(result.nonFiniteSamples) samples were NaN or infinite and were read as the previous sample\n".utf8))
+        if result.invalidSamples > 0 {
+            FileHandle.standardError.write(Data("soundsort: \(song): warning: \(result.invalidSamples) samples were NaN, infinite or over 120 dB above full scale and were read as the previous sample\n".utf8))
         }
         if transcription.events.isEmpty {
             FileHandle.standardError.write(Data("soundsort: \(song): warning: no sound events found (silent or too quiet); wrote a MIDI file with no notes\n".utf8))

@@ -36,6 +36,23 @@ import Transcribe
         #expect(try Self.contents(folder.url.path).allSatisfy { !$0.hasPrefix(".") })
     }
 
+    /// A float file with samples hundreds of dB over full scale (found by fuzzing): they are read as the sample before
+    /// them, so the kit, its rebuild and the error stay finite (the error used to be NaN, and the JSON writer failed on
+    /// it after the analysis).
+    @Test func samplesFarBeyondFullScaleStillMakeAKit() throws {
+        let folder = TemporaryFolder()
+        var signal = Synth.silence(duration: 2)
+        Synth.addTone(to: &signal, frequency: 440, onsets: [0.3, 1.3], length: 0.4)
+        for i in stride(from: 20_000, to: signal.count, by: 5_003) { signal[i] = i % 2 == 0 ? 3e38 : -2e37 }
+        let song = try folder.writeAudio("huge.wav", signal, encoding: .wavFloat)
+        let result = try runSoundSort(["transcribe", song, "--kit", folder.path("kit"), "--json", folder.path("song.json")])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("samples were NaN, infinite or over 120 dB above full scale"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("song.json")))) as? [String: Any]
+        let error = (json?["resynthesisError"] as? [String: Any])?["decibels"] as? Double
+        #expect(error.map { $0.isFinite } == true, "re-synthesis error \(String(describing: error))")
+    }
+
     /// The same song and options give the same kit, byte for byte (no time of writing inside the WAV files).
     @Test func sameSongSameKitBytes() throws {
         let folder = TemporaryFolder()

@@ -77,9 +77,18 @@ struct AudioFormatCase: CustomTestStringConvertible, Sendable {
         let folder = TemporaryFolder()
         let path = try folder.writeAudio("nan.wav", [0.5, .nan, .infinity, -0.5], encoding: .wavFloat)
         let audio = try AudioFile(path: path)
-        // Holding the last finite value does not put a click into a tone, as zero would.
+        // Holding the last valid value does not put a click into a tone, as zero would.
         #expect(try audio.readAllMono() == [0.5, 0.5, 0.5, -0.5])
-        #expect(audio.nonFiniteSampleCount == 2)
+        #expect(audio.invalidSampleCount == 2)
+    }
+
+    /// Up to 2²⁰ (120 dB over full scale) a float sample is kept, however loud; beyond, it is broken data.
+    @Test func samplesFarBeyondFullScaleReadAsThePreviousSample() throws {
+        let folder = TemporaryFolder()
+        let path = try folder.writeAudio("huge.wav", [0.5, 2, -1_048_576, 1_048_577, 3e38, -1e30, -0.5], encoding: .wavFloat)
+        let audio = try AudioFile(path: path)
+        #expect(try audio.readAllMono() == [0.5, 2, -1_048_576, -1_048_576, -1_048_576, -1_048_576, -0.5])
+        #expect(audio.invalidSampleCount == 3)
     }
 
     @Test func readsEveryChannelInterleaved() throws {
@@ -91,7 +100,7 @@ struct AudioFormatCase: CustomTestStringConvertible, Sendable {
         // The NaN stands for its own channel's previous sample, not another channel's.
         #expect(frames == [0.25, -0.5, 0.75, 0.5, -0.5, -0.25])
         #expect(try audio.read(maxFrames: 10, appendingTo: &frames) == 0)
-        #expect(audio.nonFiniteSampleCount == 1)
+        #expect(audio.invalidSampleCount == 1)
     }
 
     /// libsndfile keeps a failed open's error in one global: opens from many threads at once must each report

@@ -1,10 +1,12 @@
 import FuzzDriver
+import Kit
 import SoundSortCore
 import Transcribe
 
 /// What libFuzzer calls with each input: the bytes of an audio file (WAV, FLAC, AIFF… whatever libsndfile makes of
-/// them), read in memory through libsndfile's virtual I/O and transcribed. Any bytes must give a transcription whose
-/// every part is consistent, or a `TranscribeError`; never a crash, a hang or a leak.
+/// them), read in memory through libsndfile's virtual I/O and transcribed, then a kit cut from it and the song rebuilt
+/// (`--kit`). Any bytes must give a transcription whose every part is consistent and a kit of finite samples, or a
+/// `TranscribeError`; never a crash, a hang or a leak.
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzAudioReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size > 0 ? Array(UnsafeBufferPointer(start: data, count: size)) : []
@@ -13,6 +15,7 @@ func fuzzAudioReader(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         guard try decodedSamples(bytes, upTo: maximumSamples) <= maximumSamples else { return 0 }
         let transcription = try Transcriber().analyse(bytes: bytes, path: "fuzz.audio").transcription
         check(transcription)
+        try checkKit(of: transcription, bytes: bytes)
     } catch {
         _ = String(describing: error)
     }
@@ -54,6 +57,22 @@ func check(_ transcription: Transcription) {
             fatalError("inconsistent sound \(sound)")
         }
     }
+}
+
+/// Cuts a kit from the song as `transcribe --kit` does (one channel per sound, its own note as key) and rebuilds the
+/// song from it; stops on a sample or a rebuild that is not finite.
+func checkKit(of transcription: Transcription, bytes: [UInt8]) throws {
+    let file = try AudioFile(bytes: bytes, path: "fuzz.audio")
+    let audio = try file.readAllMono()
+    let triggers = transcription.sounds.indices.map { Kit.Trigger(channel: $0 % 16, key: transcription.sounds[$0].midiNote, program: nil) }
+    let kit = Kit(transcription: transcription, audio: audio, sampleRate: file.sampleRate, triggers: triggers, decibelsPerVelocity: 48.0 / 127)
+    for voice in kit.voices where !voice.samples.allSatisfy(\.isFinite) || !voice.lead.isFinite {
+        fatalError("sample of \(voice.name) not finite")
+    }
+    let notes = transcription.events.map { Resynthesis.Note(voice: $0.sound, onset: $0.onset, offset: $0.offset, velocity: $0.velocity) }
+    let rebuild = Resynthesis.render(notes, kit: kit, frameCount: audio.count)
+    guard rebuild.allSatisfy(\.isFinite) else { fatalError("rebuild not finite") }
+    _ = try ResynthesisError(song: audio, rebuild: rebuild, sampleRate: file.sampleRate)
 }
 
 /// SwiftPM links an executable's entry point under this name; it hands control to libFuzzer's driver.

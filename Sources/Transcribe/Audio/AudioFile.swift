@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Owns the libsndfile handle and closes it in `deinit`. Reads in blocks of interleaved frames (every channel: the
 /// analysis combines channels by power, so no phase relation between them can cancel a sound) or mixed to mono;
-/// samples that are not finite (NaN or infinity in a float file) are read as the channel's previous sample.
+/// samples no recording holds (NaN, infinity, or beyond ±2²⁰, 120 dB over full scale, in a float file) are read as
+/// the channel's previous sample.
 public final class AudioFile {
     public let path: String
     /// Frames per second, in Hz.
@@ -23,10 +24,14 @@ public final class AudioFile {
     /// Whether reads go through libmpg123, which prints its warnings to standard error (see `QuietStandardError`).
     private let printsWarnings: Bool
     private var interleaved: [Float] = []
-    /// Last finite sample of each channel, standing in for samples that are not finite.
-    private var lastFinite: [Float] = []
-    /// Samples that were NaN or infinite and were read as the channel's previous sample.
-    public private(set) var nonFiniteSampleCount = 0
+    /// Last usable sample of each channel, standing in for invalid ones.
+    private var lastValid: [Float] = []
+    /// Samples that were invalid (NaN, infinite, or beyond ±`largestValidSample`) and were read as the channel's
+    /// previous sample.
+    public private(set) var invalidSampleCount = 0
+    /// A float file's samples beyond this (2²⁰, 120 dB over full scale) are no sound but broken data: kept, they
+    /// overflow sums of a few of them (a kit's rebuild read as infinite, its error as NaN).
+    public static let largestValidSample: Float = 1_048_576
 
     /// Opens `path` for reading.
     /// - Throws: `TranscribeError.cannotOpen` with libsndfile's own message; `.noAudio` for a file of zero frames
@@ -102,7 +107,7 @@ public final class AudioFile {
     public var declaredDuration: Double { Double(declaredFrameCount) / sampleRate }
 
     /// Reads up to `maxFrames` frames, interleaved (`channelCount` values a frame), appending them to `frames`.
-    /// Samples that are not finite are read as their channel's previous sample.
+    /// Invalid samples (NaN, infinite, or beyond ±`largestValidSample`) are read as their channel's previous sample.
     /// - Returns: the number of frames read; 0 at the end of the file.
     @discardableResult
     public func read(maxFrames: Int, appendingTo frames: inout [Float]) throws(TranscribeError) -> Int {
@@ -122,19 +127,20 @@ public final class AudioFile {
             if sf_error(handle) != 0 { throw .cannotRead(path: path, reason: String(cString: sf_strerror(handle))) }
             return 0
         }
-        if lastFinite.count != channels { lastFinite = [Float](repeating: 0, count: channels) }
-        var nonFinite = 0
+        if lastValid.count != channels { lastValid = [Float](repeating: 0, count: channels) }
+        var invalid = 0
         frames.withUnsafeMutableBufferPointer { samples in
-            lastFinite.withUnsafeMutableBufferPointer { last in
-                // Almost every block is all finite: one branch-free pass (NaN and infinities have every exponent bit
-                // set) tells, and then the last frame is each channel's last finite sample.
-                // With its exponent bits kept, a non-finite sample plus one exponent step reaches the sign bit and no
-                // other does: integer and, add and or, which the compiler vectorises (a compare per sample it did not).
-                let exponentBits: UInt32 = 0x7F80_0000, exponentStep: UInt32 = 0x0080_0000
-                var nonFiniteSeen: UInt32 = 0
+            lastValid.withUnsafeMutableBufferPointer { last in
+                // Almost every block is all valid: one branch-free pass tells, and then the last frame is each
+                // channel's last valid sample. A float's magnitude bits (sign cleared) order as its magnitude, and NaN
+                // and infinities lie above every finite one: plus the distance from the first invalid magnitude to the
+                // sign bit, an invalid sample reaches the sign bit and no other does. Integer and, add and or, which
+                // the compiler vectorises (a compare per sample it did not).
+                let magnitudeBits: UInt32 = 0x7FFF_FFFF, toSignBit = 0x8000_0000 - Self.largestValidSample.nextUp.bitPattern
+                var invalidSeen: UInt32 = 0
                 let first = samples.baseAddress! + start
-                for i in 0..<(read * channels) { nonFiniteSeen |= (first[i].bitPattern & exponentBits) &+ exponentStep }
-                if nonFiniteSeen & 0x8000_0000 == 0 {
+                for i in 0..<(read * channels) { invalidSeen |= (first[i].bitPattern & magnitudeBits) &+ toSignBit }
+                if invalidSeen & 0x8000_0000 == 0 {
                     for channel in 0..<channels { last[channel] = samples[start + (read - 1) * channels + channel] }
                     return
                 }
@@ -142,17 +148,17 @@ public final class AudioFile {
                     let base = start + frame * channels
                     for channel in 0..<channels {
                         let sample = samples[base + channel]
-                        if sample.isFinite {
+                        if abs(sample) <= Self.largestValidSample {
                             last[channel] = sample
                         } else {
                             samples[base + channel] = last[channel]
-                            nonFinite += 1
+                            invalid += 1
                         }
                     }
                 }
             }
         }
-        nonFiniteSampleCount += nonFinite
+        invalidSampleCount += invalid
         return read
     }
 

@@ -26,8 +26,8 @@ public final class FileSampleSource: SampleSource {
     /// Frames the file's header announces (it may lie).
     public let declaredFrameCount: Int64
     private var file: AudioFile
-    /// Samples of the first pass that were NaN or infinite.
-    public private(set) var nonFiniteSamples = 0
+    /// Samples of the first pass that were invalid (`AudioFile.invalidSampleCount`).
+    public private(set) var invalidSamples = 0
     private var pass = 0
 
     public init(path: String) throws(TranscribeError) {
@@ -50,14 +50,14 @@ public final class FileSampleSource: SampleSource {
     }
 
     public func rewind() throws(TranscribeError) {
-        if pass == 0 { nonFiniteSamples = file.nonFiniteSampleCount }
+        if pass == 0 { invalidSamples = file.invalidSampleCount }
         pass += 1
         if let bytes { file = try AudioFile(bytes: bytes, path: path) } else { file = try AudioFile(path: path) }
     }
 
     public func read(maxFrames: Int, appendingTo buffer: inout [Float]) throws(TranscribeError) -> Int {
         let read = try file.read(maxFrames: maxFrames, appendingTo: &buffer)
-        if pass == 0 { nonFiniteSamples = file.nonFiniteSampleCount }
+        if pass == 0 { invalidSamples = file.invalidSampleCount }
         return read
     }
 }
