@@ -132,12 +132,14 @@ public struct SamplePicker: Sendable {
     /// clearest's own phase, so copies of one waveform come back as they were and played notes of a real instrument,
     /// whose phases differ, keep their sound.
     public func sample(of sound: Int, in transcription: Transcription, from audio: [Float]) -> Cut? {
-        guard let clearest = clearestEvent(of: sound, in: transcription) else { return nil }
-        // Every event of the sound is an example, however short: what it holds past its own end (the next notes,
-        // which differ from example to example) is what the median leaves out. One long last note would otherwise be
-        // the only candidate, and its sample would keep what followed it (tempo-change's A4 rang into a bass note).
-        let ranked = [clearest] + rankedEvents(of: sound, in: transcription, shortestShare: 0).filter { $0 != clearest }
         let events = transcription.events
+        // Every event of the sound is an example, however short, read to its own end; the clearest is the first of
+        // those at least half as long as the longest (`clearestEvent`). With only such events as examples, one long
+        // last note could be the only one, and its sample kept what followed it (tempo-change's A4 rang into a bass).
+        let all = rankedEvents(of: sound, in: transcription, shortestShare: 0)
+        let longest = all.map { events[$0].duration }.max() ?? 0
+        guard let clearest = all.first(where: { events[$0].duration >= Self.shortestShareOfLongest * longest }) else { return nil }
+        let ranked = [clearest] + all.filter { $0 != clearest }
         let reference = span(of: events[clearest], in: audio)
         let length = reference.end - reference.start
         let window = min(length, Int(Self.alignmentSpan * sampleRate))
