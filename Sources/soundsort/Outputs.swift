@@ -106,16 +106,22 @@ func dataOutput(_ data: Data, to path: String) -> PendingOutput {
     PendingOutput(path: path) { temporary in try AtomicOutput.create(data, at: temporary, reportingAs: path) }
 }
 
-/// `value` as pretty, key-sorted JSON with a final newline.
-func jsonData<T: Encodable>(_ value: T) throws -> Data {
+/// `value` as pretty, key-sorted JSON with a final newline, for the file at `path`: a value JSON cannot hold (a
+/// number that is not finite) is one line naming that file and the key, not the encoder's report.
+func jsonData<T: Encodable>(_ value: T, for path: String) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return try encoder.encode(value) + Data("\n".utf8)
+    do {
+        return try encoder.encode(value) + Data("\n".utf8)
+    } catch let EncodingError.invalidValue(invalid, context) {
+        let key = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        throw CommandFailure(path: path, reason: "cannot write \(invalid) as JSON (\(key.isEmpty ? "the value" : key))")
+    }
 }
 
 /// Writes `value` as pretty, key-sorted JSON, atomically.
 func writeJSON<T: Encodable>(_ value: T, to path: String) throws {
-    try writeOutputs([dataOutput(try jsonData(value), to: path)])
+    try writeOutputs([dataOutput(try jsonData(value, for: path), to: path)])
 }
 
 /// Writes `text` as UTF-8, atomically.

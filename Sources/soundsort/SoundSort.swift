@@ -73,7 +73,7 @@ struct SoundSort: ParsableCommand {
 }
 
 /// A problem found by the CLI itself (an output path equal to an input, an unwritable folder…), naming its file.
-struct CommandFailure: Error, CustomStringConvertible {
+struct CommandFailure: Error, CustomStringConvertible, Equatable {
     var path: String
     var reason: String
     var description: String { "\(path): \(reason)" }

@@ -241,8 +241,8 @@ struct TranscribeCommand: ParsableCommand {
         }
         var outputs = [PendingOutput(path: midiPath) { [midi] temporary in try midi.write(to: temporary) }]
         if let json {
-            let data = try kitResult.map { try jsonData(TranscriptionWithResynthesis(transcription: transcription, resynthesisError: $0.error)) }
-                ?? jsonData(transcription)
+            let data = try kitResult.map { try jsonData(TranscriptionWithResynthesis(transcription: transcription, resynthesisError: $0.error), for: json) }
+                ?? jsonData(transcription, for: json)
             outputs.append(dataOutput(data, to: json))
         }
         if let labels { outputs.append(dataOutput(Data(AudacityLabels.text(for: transcription).utf8), to: labels)) }
