@@ -48,6 +48,15 @@ struct AgreedSpectrum {
         // in `hopsPerFrame` frames, so the windows' squares sum to a constant over it.
         var start = hop - size
         while start < length {
+            defer { start += hop }
+            // Where too few examples last, the frame is kept as it is: its windowed points, added without transforms.
+            guard examples.dropFirst().count(where: { start + size / 2 < $0.count }) + 1 >= SamplePicker.fewestAgreedExamples else {
+                for i in 0..<size where start + i >= 0 && start + i < length {
+                    output[start + i] += clearest[start + i] * window[i] * window[i]
+                    weight[start + i] += window[i] * window[i]
+                }
+                continue
+            }
             var voices = 0
             for (index, example) in examples.enumerated() where index == 0 || start + size / 2 < example.count {
                 voices += 1
@@ -64,7 +73,7 @@ struct AgreedSpectrum {
                     }
                 })
             }
-            for k in 0..<bins where voices >= SamplePicker.fewestAgreedExamples {
+            for k in 0..<bins {
                 for index in 0..<voices { column[index] = magnitudes[index][k] }
                 column[..<voices].sort()
                 let middle = voices / 2
@@ -85,7 +94,6 @@ struct AgreedSpectrum {
                     weight[point] += window[i] * window[i]
                 }
             })
-            start += hop
         }
         for point in 0..<length where weight[point] > 0 { output[point] /= weight[point] }
         return output
