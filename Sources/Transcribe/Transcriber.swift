@@ -242,7 +242,7 @@ extension Transcriber {
         var merged = expanded
         merged.labels = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
             .merge(features: expanded.features, labels: expanded.labels)
-        return QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
+        return QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence, bandCentres: bandCentres)
             .join(hits: quietHits, features: quietFeatures, to: merged, firstOrigin: events.count)
     }
 }

@@ -29,6 +29,11 @@ import TestSupport
         EventFeatures(patch: patch, pitch: pitch.map { PitchEstimate(frequency: $0, confidence: 1) })
     }
 
+    /// Eight bands, the last two from 6 kHz up (`QuietHits.lowestFrequency`).
+    static let bandCentres = [100.0, 300, 600, 1_000, 2_000, 4_000, 7_000, 11_000]
+
+    static func quietHits() -> QuietHits { QuietHits(threshold: 5.5, voicedConfidence: 0.8, bandCentres: bandCentres) }
+
     @Test func aQuietHitJoinsTheNearestDrumHeardNearIt() {
         // A kick (sound 0) and a hat (sound 1) in the first seconds, a tone (sound 2) throughout.
         let kick = Self.patch([0, 1]), hat = Self.patch([6, 7]), tone = Self.patch([3])
@@ -37,24 +42,29 @@ import TestSupport
             features: [Self.features(kick), Self.features(hat), Self.features(kick), Self.features(hat),
                        Self.features(tone, pitch: 440), Self.features(tone, pitch: 440)],
             labels: [0, 1, 0, 1, 2, 2], origins: [0, 1, 2, 3, 4, 5])
-        let hits = [0.75, 1.25, 1.75, 60.0, 1.8, 1.85].map(Self.event)
+        // 5.75 dB from the hat over all bands, 8 over the high ones: within 1.5 × 5.5 but, pitched, not within 5.5.
+        let nearlyHat = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, -60, -60, -30, 0, -16], present: [true])
+        // A hat 10 dB under a held note (band 3): 10 dB from the hat over all bands, 0 over the high ones.
+        let hatUnderNote = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, 0, -60, -60, -10, -10], present: [true])
+        let hits = [0.75, 1.25, 1.75, 60.0, 1.8, 1.85, 1.6, 1.65].map(Self.event)
         let hitFeatures = [Self.features(hat), Self.features(kick), Self.features(Self.patch([3, 4])),  // A hat, a kick, neither.
                            Self.features(hat),  // A hat a minute after the last hat.
                            Self.features(hat, pitch: 440),  // A hat under a held note: a hat.
-                           // 7.5 dB from the hat: within 1.5 × 5.5 but, pitched, not within 5.5.
-                           Self.features(Self.patch([5, 6, 7]), pitch: 440)]
-        let joined = QuietHits(threshold: 5.5, voicedConfidence: 0.8).join(hits: hits, features: hitFeatures, to: found, firstOrigin: 6)
-        #expect(joined.events.map(\.onset) == [0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 1.8, 2.0, 100.0])
-        #expect(joined.labels == [0, 1, 1, 0, 0, 1, 1, 2, 2])
-        #expect(joined.origins == [0, 1, 6, 2, 7, 3, 10, 4, 5])
+                           Self.features(nearlyHat, pitch: 440),
+                           // Pitched, it is known by its high bands; unpitched, it is compared whole and left out.
+                           Self.features(hatUnderNote, pitch: 440), Self.features(hatUnderNote)]
+        let joined = Self.quietHits().join(hits: hits, features: hitFeatures, to: found, firstOrigin: 6)
+        #expect(joined.events.map(\.onset) == [0.0, 0.5, 0.75, 1.0, 1.25, 1.5, 1.6, 1.8, 2.0, 100.0])
+        #expect(joined.labels == [0, 1, 1, 0, 0, 1, 1, 1, 2, 2])
+        #expect(joined.origins == [0, 1, 6, 2, 7, 3, 12, 10, 4, 5])
         // A hit is a hit: nothing left in it to take apart.
         #expect(joined.features[2].pitch == nil && joined.features[2].content == nil)
-        #expect(joined.features[6].pitch == nil)
+        #expect(joined.features[6].pitch == nil && joined.features[7].pitch == nil)
     }
 
     @Test func withoutQuietHitsNothingChanges() {
         let found = SimultaneousSounds.Result(events: [Self.event(at: 0)], features: [Self.features(Self.patch([0]))], labels: [0], origins: [0])
-        let joined = QuietHits(threshold: 5.5, voicedConfidence: 0.8).join(hits: [], features: [], to: found, firstOrigin: 1)
+        let joined = Self.quietHits().join(hits: [], features: [], to: found, firstOrigin: 1)
         #expect(joined.events == found.events && joined.labels == found.labels && joined.origins == found.origins)
     }
 }

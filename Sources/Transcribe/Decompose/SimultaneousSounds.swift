@@ -227,30 +227,9 @@ struct SimultaneousSounds {
     private func hitLabel(_ patch: AttackPatch, mask: [Bool], dictionary: [(key: Int, value: AttackPatch)]) -> Int? {
         guard mask.count(where: { !$0 }) >= Self.minimumFreeBands else { return nil }
         let nearest = dictionary.compactMap { entry in
-            maskedDifference(patch, entry.value, mask: mask).map { (entry.key, $0) }
+            patch.offsetFreeDifference(entry.value, masked: mask).map { (entry.key, $0) }
         }.min { ($0.1, $0.0) < ($1.1, $1.0) }
         guard let nearest, nearest.1 <= Self.hitMatchFactor * threshold else { return nil }
         return nearest.0
-    }
-
-    /// Mean absolute dB difference over the blocks both patches have and the bands not masked, after removing the
-    /// mean offset (the hit's level relative to the notes is unknown); nil when they share nothing.
-    func maskedDifference(_ a: AttackPatch, _ b: AttackPatch, mask: [Bool]) -> Float? {
-        var sum: Float = 0, count = 0
-        for block in 0..<min(a.blocks, b.blocks) where a.present[block] && b.present[block] {
-            for band in 0..<a.bands where !mask[band] {
-                sum += a.values[block * a.bands + band] - b.values[block * b.bands + band]
-                count += 1
-            }
-        }
-        guard count > 0 else { return nil }
-        let offset = sum / Float(count)
-        var difference: Float = 0
-        for block in 0..<min(a.blocks, b.blocks) where a.present[block] && b.present[block] {
-            for band in 0..<a.bands where !mask[band] {
-                difference += abs(a.values[block * a.bands + band] - b.values[block * b.bands + band] - offset)
-            }
-        }
-        return difference / Float(count)
     }
 }

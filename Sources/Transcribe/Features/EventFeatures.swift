@@ -38,6 +38,25 @@ public struct AttackPatch: Sendable, Equatable {
         return shared > 0 ? sum.sum() / Float(shared * bands) : nil
     }
 
+    /// Mean absolute dB difference over the blocks both patches have and the bands not `masked`, after removing the
+    /// mean offset between them (how loud a part is beside what else sounds is unknown); nil when they share nothing.
+    public func offsetFreeDifference(_ other: AttackPatch, masked: [Bool]) -> Float? {
+        let shared = (0..<min(blocks, other.blocks)).filter { present[$0] && other.present[$0] }
+        let free = (0..<bands).filter { !masked[$0] }
+        let count = shared.count * free.count
+        guard count > 0 else { return nil }
+        var sum: Float = 0
+        for block in shared {
+            for band in free { sum += values[block * bands + band] - other.values[block * other.bands + band] }
+        }
+        let offset = sum / Float(count)
+        var difference: Float = 0
+        for block in shared {
+            for band in free { difference += abs(values[block * bands + band] - other.values[block * other.bands + band] - offset) }
+        }
+        return difference / Float(count)
+    }
+
     /// The mean (in dB) of several patches; a block is present where any of them has it.
     public static func mean(of patches: [AttackPatch]) -> AttackPatch {
         let first = patches[0]
