@@ -13,6 +13,14 @@ extension Kit {
     static let monoSample: UInt16 = 1
     /// Bytes of a name field, the terminating zero included.
     static let nameBytes = 20
+    /// A one-shot voice's release at note-off in timecents: a SoundFont player has no one-shot mode, and its release
+    /// falls linearly in dB, 100 dB over the release time; over 100 × the sample's length, the sample has lost less
+    /// than 1 dB when it ends (at most 8000 timecents, about 100 s, the specification's largest release).
+    func oneShotReleaseTimecents(_ voice: Voice) -> Int16 {
+        let seconds = max(Resynthesis.releaseDuration, 100 * Double(voice.samples.count) / sampleRate)
+        return Int16(min(8_000, (1200 * log2(seconds)).rounded()))
+    }
+
     /// The release at note-off in timecents (1200 · log2 of `Resynthesis.releaseDuration` seconds).
     static var releaseTimecents: Int16 { Int16((1200 * log2(Resynthesis.releaseDuration)).rounded()) }
 
@@ -79,7 +87,7 @@ extension Kit {
             igen.generator(.keyRange, low: key, high: key)
             igen.generator(.chorusEffectsSend, 0)
             igen.generator(.reverbEffectsSend, 0)
-            igen.generator(.releaseVolEnv, Self.releaseTimecents)
+            igen.generator(.releaseVolEnv, voice.oneShot ? oneShotReleaseTimecents(voice) : Self.releaseTimecents)
             igen.generator(.sampleModes, 0)
             igen.generator(.overridingRootKey, Int16(key))
             igen.generator(.sampleID, Int16(index))

@@ -33,8 +33,13 @@ public struct Kit: Sendable, Equatable {
         /// Seconds from the sample's first point to the event's onset (the attack may start a little before the onset
         /// found; negative when it starts after).
         public var lead: Double
+        /// Played whole at every note, whatever the note's length, as a drum machine plays a hit: a percussive sound's
+        /// note ends where the hit has died into what follows it, which varies from hit to hit (a hat 20 to 110 ms in
+        /// fast-hihats), and a sample cut there would sound different at every note.
+        public var oneShot: Bool
 
-        public init(name: String, channel: Int, key: Int, bank: Int, program: Int, samples: [Float], velocity: Int, lead: Double) {
+        public init(name: String, channel: Int, key: Int, bank: Int, program: Int, samples: [Float], velocity: Int, lead: Double,
+                    oneShot: Bool = false) {
             self.name = name
             self.channel = channel
             self.key = key
@@ -43,6 +48,7 @@ public struct Kit: Sendable, Equatable {
             self.samples = samples
             self.velocity = velocity
             self.lead = lead
+            self.oneShot = oneShot
         }
 
         /// The sample's file name: the track name with spaces as dashes (`S03-tonal-A3.wav`), nothing but letters,
@@ -82,10 +88,12 @@ public struct Kit: Sendable, Equatable {
         precondition(triggers.count == transcription.sounds.count, "one trigger per sound")
         let picker = SamplePicker(sampleRate: sampleRate, decibelsPerVelocity: decibelsPerVelocity)
         let voices = zip(transcription.sounds, triggers).map { sound, trigger in
-            let cut = picker.sample(of: sound.id, in: transcription, from: audio)
+            let oneShot = sound.kind == .percussive
+            let cut = picker.sample(of: sound.id, in: transcription, from: audio, playedWhole: oneShot)
             let drums = trigger.channel == Self.drumChannel
             return Voice(name: sound.name, channel: trigger.channel, key: trigger.key, bank: drums ? Self.drumBank : 0,
-                         program: trigger.program ?? 0, samples: cut?.samples ?? [], velocity: cut?.velocity ?? 100, lead: cut?.lead ?? 0)
+                         program: trigger.program ?? 0, samples: cut?.samples ?? [], velocity: cut?.velocity ?? 100, lead: cut?.lead ?? 0,
+                         oneShot: oneShot)
         }
         self.init(sampleRate: sampleRate, voices: voices)
     }

@@ -27,8 +27,8 @@ public enum Resynthesis {
     }
 
     /// Every note's sample mixed at its onset (its attack `lead` seconds earlier), cut at the note's end with a
-    /// `releaseDuration` fade, at the level a sampler plays it (`gain(velocity:sampleVelocity:)`): the song as the
-    /// kit plays it back from the MIDI file.
+    /// `releaseDuration` fade (a one-shot voice's played whole), at the level a sampler plays it
+    /// (`gain(velocity:sampleVelocity:)`): the song as the kit plays it back from the MIDI file.
     /// - Parameter frameCount: length of the result, in points at the kit's rate.
     public static func render(_ notes: [Note], kit: Kit, frameCount: Int) -> [Float] {
         var output = [Float](repeating: 0, count: frameCount)
@@ -38,8 +38,8 @@ public enum Resynthesis {
                 let voice = kit.voices[note.voice]
                 let gain = gain(velocity: note.velocity, sampleVelocity: voice.velocity)
                 let start = Int(((note.onset - voice.lead) * kit.sampleRate).rounded())
-                // Points of the sample played before the note-off, then the release.
-                let held = Int(((note.offset - note.onset + voice.lead) * kit.sampleRate).rounded())
+                // Points of the sample played before the note-off, then the release; a one-shot voice, all of them.
+                let held = voice.oneShot ? voice.samples.count : Int(((note.offset - note.onset + voice.lead) * kit.sampleRate).rounded())
                 let played = min(voice.samples.count, max(0, held) + release)
                 voice.samples.withUnsafeBufferPointer { samples in
                     for index in 0..<played {

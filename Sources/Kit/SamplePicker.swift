@@ -131,7 +131,9 @@ public struct SamplePicker: Sendable {
     /// a hat on one beat, a bass note under a lead's note leave the sample; what every example holds stays, with the
     /// clearest's own phase, so copies of one waveform come back as they were and played notes of a real instrument,
     /// whose phases differ, keep their sound.
-    public func sample(of sound: Int, in transcription: Transcription, from audio: [Float]) -> Cut? {
+    /// - Parameter playedWhole: the sample is played whole at every note (`Kit.Voice.oneShot`): it ends at the sound's
+    ///   median event length, its typical hit, rather than at the clearest event's own end.
+    public func sample(of sound: Int, in transcription: Transcription, from audio: [Float], playedWhole: Bool = false) -> Cut? {
         let events = transcription.events
         // Every event of the sound is an example, however short, read to its own end; the clearest is the first of
         // those at least half as long as the longest (`clearestEvent`). With only such events as examples, one long
@@ -140,7 +142,12 @@ public struct SamplePicker: Sendable {
         let longest = all.map { events[$0].duration }.max() ?? 0
         guard let clearest = all.first(where: { events[$0].duration >= Self.shortestShareOfLongest * longest }) else { return nil }
         let ranked = [clearest] + all.filter { $0 != clearest }
-        let reference = span(of: events[clearest], in: audio)
+        var reference = span(of: events[clearest], in: audio)
+        if playedWhole {
+            let lengths = all.map { events[$0].duration }.sorted()
+            let typical = Int((lengths[lengths.count / 2] * sampleRate).rounded()) + reference.onset - reference.start
+            reference.end = min(reference.end, reference.start + max(Int(Self.shortestSample * sampleRate), typical))
+        }
         let length = reference.end - reference.start
         let window = min(length, Int(Self.alignmentSpan * sampleRate))
         let maximumLag = Int(Self.alignmentLag * sampleRate)

@@ -117,6 +117,21 @@ import Transcribe
         #expect(output[498 + 32] == 0)
     }
 
+    @Test func aOneShotVoicePlaysItsWholeSampleWhateverTheNotesLength() {
+        let rate = 1_000.0
+        let sample: [Float] = (0..<100).map { Float($0 + 1) / 100 }
+        let voice = Kit.Voice(name: "S00 closed hat", channel: 9, key: 42, bank: 128, program: 0, samples: sample, velocity: 100, lead: 0,
+                              oneShot: true)
+        let kit = Kit(sampleRate: rate, voices: [voice])
+        // Held 20 ms, then 50 ms: both play all 100 ms of the sample.
+        let notes = [Resynthesis.Note(voice: 0, onset: 0.1, offset: 0.12, velocity: 100),
+                     Resynthesis.Note(voice: 0, onset: 0.4, offset: 0.45, velocity: 100)]
+        let output = Resynthesis.render(notes, kit: kit, frameCount: 600)
+        for start in [100, 400] {
+            for index in 0..<100 { #expect(output[start + index] == sample[index]) }
+        }
+    }
+
     @Test func theErrorOfTheSongAgainstItselfIsZeroAndGrowsWithADifference() throws {
         var song = Synth.silence(duration: 2)
         Synth.addTone(to: &song, frequency: 440, onsets: [0.2, 1.2], length: 0.5)
@@ -132,7 +147,7 @@ import Transcribe
 @Suite struct SFZTests {
     @Test func oneRegionPerSoundOnItsTracksChannelAndKey() {
         let kit = Kit(sampleRate: 44_100, voices: [
-            Kit.Voice(name: "S00 kick", channel: 9, key: 36, bank: 128, program: 0, samples: [0.5], velocity: 100, lead: 0),
+            Kit.Voice(name: "S00 kick", channel: 9, key: 36, bank: 128, program: 0, samples: [0.5], velocity: 100, lead: 0, oneShot: true),
             Kit.Voice(name: "S01 tonal C#4", channel: 0, key: 61, bank: 0, program: 0, samples: [0.5], velocity: 127, lead: 0),
         ])
         #expect(kit.sfz(title: "song.flac") == """
@@ -148,6 +163,7 @@ import Transcribe
         sample=S00-kick.wav
         lochan=10 hichan=10
         key=36
+        loop_mode=one_shot
         amp_velcurve_100=1 amp_velcurve_127=1
 
         // S01 tonal C#4
@@ -254,6 +270,25 @@ import Transcribe
         let cut = try #require(picker.sample(of: 0, in: transcription, from: song))
         #expect(cut.lead < 0, "the attack starts after the onset: lead \(cut.lead) s")
         #expect(cut.samples.count > Int(0.5 * Self.rate))
+    }
+
+    /// A sample played whole at every note (a drum's) ends at its sound's median event length, not at the clearest
+    /// event's own end: hits of 0.1, 0.1 and 0.3 s give a sample of 0.1 s.
+    @Test func aSamplePlayedWholeIsTheSoundsTypicalLength() throws {
+        var song = [Float](repeating: 0, count: Int(4 * Self.rate))
+        let onsets = [0.5, 1.5, 2.5]
+        for onset in onsets {
+            for (index, value) in Self.lead(take: 0).enumerated() { song[Int(onset * Self.rate) + index] += value }
+        }
+        let sound = Sound(id: 0, name: "S00 closed hat", kind: .percussive, midiNote: 42, pitchHz: nil, exemplar: 0)
+        let events = zip(onsets, [0.1, 0.3, 0.1]).map { Event(onset: $0, duration: $1, sound: 0, velocity: 100) }
+        let transcription = Transcription(duration: 4, sampleRate: Self.rate, sounds: [sound], events: events)
+        let picker = SamplePicker(sampleRate: Self.rate, decibelsPerVelocity: 48.0 / 127)
+        let whole = try #require(picker.sample(of: 0, in: transcription, from: song, playedWhole: true))
+        let own = try #require(picker.sample(of: 0, in: transcription, from: song))
+        let expected = Int(0.1 * Self.rate) + Int((whole.lead * Self.rate).rounded())
+        #expect(abs(whole.samples.count - expected) <= 1, "\(whole.samples.count) points for \(expected)")
+        #expect(own.samples.count > Int(0.29 * Self.rate))
     }
 
     @Test func copiesOfOneWaveformComeBackUnchanged() throws {

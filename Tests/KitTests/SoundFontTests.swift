@@ -119,6 +119,22 @@ import TestSupport
         #expect(bytes.count == 8 + Int(Self.u32(bytes, 4)))
     }
 
+    /// A one-shot voice's release (generator 38) lasts 100 × its sample, so a note-off takes under 1 dB off it before
+    /// it ends (at most 8000 timecents); another voice's is `Resynthesis.releaseDuration` (10 ms, −7973 timecents).
+    @Test func oneShotVoicesAreReleasedTooSlowlyForANoteOffToCutThem() throws {
+        func voice(_ seconds: Double, oneShot: Bool) -> Kit.Voice {
+            Kit.Voice(name: "v", channel: 9, key: 42, bank: 128, program: 0, samples: [Float](repeating: 0.1, count: Int(seconds * 1_000)),
+                      velocity: 127, lead: 0, oneShot: oneShot)
+        }
+        let kit = Kit(sampleRate: 1_000, voices: [voice(0.5, oneShot: true), voice(2, oneShot: true), voice(0.5, oneShot: false)])
+        let bytes = kit.soundFont(name: "releases")
+        let riff = try #require(try Chunk.parse(bytes, from: 0, to: bytes.count).first)
+        let igen = try #require(riff.child("pdta")?.child("igen")).body
+        let releases = (0..<igen.count / 4).filter { Self.u16(igen, 4 * $0) == 38 }.map { Int16(bitPattern: UInt16(Self.u16(igen, 4 * $0 + 2))) }
+        // 1200 · log2(50 s) = 6773; 200 s is past the largest release.
+        #expect(releases == [6_773, 8_000, -7_973])
+    }
+
     @Test func samplesPlayedSoftlyAreStoredLouderSoThatTheirVelocityGivesTheirLevel() {
         let kit = Kit(sampleRate: 44_100, voices: [
             Kit.Voice(name: "a", channel: 0, key: 60, bank: 0, program: 0, samples: [0.1], velocity: 127, lead: 0),
