@@ -176,6 +176,8 @@ struct BenchReport: Encodable {
     var means: BenchMeans
     var totalAudioSeconds: Double
     var totalTranscriptionSeconds: Double
+    /// `--delays`: the main run (delay 0) and each delayed one, else nil.
+    var delayed: [DelayedRun]? = nil
 }
 
 /// A saved run as `--compare` reads it: a `--json` report, or a baseline (whose cases may be absent).

@@ -53,3 +53,23 @@ enum BenchTable {
     /// Three decimals; "–" for a figure the case does not have.
     private static func f3(_ value: Double?) -> String { value.map { formatFixed($0, 3) } ?? "–" }
 }
+
+extension BenchTable {
+    /// The table of `--delays`: each case's mapped F at every delay, its mean and range, and the means.
+    static func delays(_ runs: [DelayedRun]) -> String {
+        let spreads = DelaySpread.of(runs)
+        var out = "\n| case | " + runs.map { "mapped F at \(formatFixed($0.delay, 2)) ms" }.joined(separator: " | ") + " | mean | range |\n"
+        out += "|---|" + runs.map { _ in "---|" }.joined() + "---|---|\n"
+        for spread in spreads {
+            out += "| \(spread.name) | " + spread.mappedF.map { f3($0) }.joined(separator: " | ") + " | \(f3(spread.mean)) | \(f3(spread.range)) |\n"
+        }
+        let meanRange = spreads.reduce(0) { $0 + $1.range } / Double(max(spreads.count, 1))
+        out += "| **mean** | " + runs.map { "**\(f3($0.means.mappedF))**" }.joined(separator: " | ")
+            + " | **\(f3(spreads.reduce(0) { $0 + $1.mean } / Double(max(spreads.count, 1))))** | **\(f3(meanRange))** |\n"
+        let n = Double(runs.count)
+        out += "over the \(runs.count) alignments: note F \(f3(runs.reduce(0) { $0 + $1.means.noteOnsetF } / n)), "
+            + "ARI \(f3(runs.reduce(0) { $0 + $1.means.adjustedRandIndex } / n)), "
+            + "mapped F \(f3(runs.reduce(0) { $0 + $1.means.mappedF } / n)); a case's mapped F moves by \(f3(meanRange)) on average\n"
+        return out
+    }
+}

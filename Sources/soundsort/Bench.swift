@@ -55,6 +55,11 @@ struct Bench: ParsableCommand {
     var resynthesis = false
 
     @Option(parsing: .upToNextOption,
+            help: ArgumentHelp("Also run every case with its audio delayed by each of these many milliseconds of silence (0.01…100; e.g. 2.5 5 7.5, fractions of the 10 ms hop) and show each case's mapped F at every alignment, its mean and range: how much of a figure is the frame grid's luck.",
+                               valueName: "ms"))
+    var delays: [Double] = []
+
+    @Option(parsing: .upToNextOption,
             help: ArgumentHelp("Two saved --json reports (or baselines), earlier then later, to compare instead of running a folder.",
                                valueName: "report.json"))
     var compare: [String] = []
@@ -62,6 +67,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         try validateRange("--window", window, 0.001...1, unit: " seconds")
         try validateRange("--tolerance", tolerance, 0...1)
+        for delay in delays { try validateRange("--delays", delay, Self.delayRange, unit: " ms") }
         guard !compare.isEmpty else { return }
         guard compare.count == 2 else {
             throw ValidationError("--compare takes two files, the earlier and the later report, not \(compare.count)")
@@ -72,6 +78,7 @@ struct Bench: ParsableCommand {
         if baseline != nil { throw ValidationError("--compare cannot be combined with --baseline") }
         if estimates != nil { throw ValidationError("--compare cannot be combined with --estimates") }
         if resynthesis { throw ValidationError("--compare cannot be combined with --resynthesis") }
+        if !delays.isEmpty { throw ValidationError("--compare cannot be combined with --delays") }
     }
 
     func run() throws {
@@ -88,6 +95,7 @@ struct Bench: ParsableCommand {
         var results: [CaseResult]
         if let estimates {
             if resynthesis { throw ValidationError("--resynthesis rebuilds what it transcribes; it cannot be combined with --estimates") }
+            if !delays.isEmpty { throw ValidationError("--delays transcribes the cases again; it cannot be combined with --estimates") }
             results = try scoreEstimates(found.cases, in: estimates)
         } else {
             results = try runCases(found.cases, transcriber: try Transcriber(settings: analysis.settings))
@@ -95,10 +103,16 @@ struct Bench: ParsableCommand {
         for warning in Self.attachAloneScores(to: &results) {
             FileHandle.standardError.write(Data("soundsort: \(folder): warning: \(warning)\n".utf8))
         }
-        let report = BenchReport(cases: results, means: BenchMeans(results.map(\.figures)),
+        var report = BenchReport(cases: results, means: BenchMeans(results.map(\.figures)),
                                  totalAudioSeconds: results.reduce(0) { $0 + $1.duration },
                                  totalTranscriptionSeconds: results.reduce(0) { $0 + $1.seconds })
         print(BenchTable.text(report), terminator: "")
+        if !delays.isEmpty {
+            let main = DelayedRun(delay: 0, cases: results.map(\.figures), means: report.means)
+            let runs = [main] + (try runDelayed(found.cases, delays: delays, transcriber: try Transcriber(settings: analysis.settings)))
+            print(BenchTable.delays(runs), terminator: "")
+            report.delayed = runs
+        }
         if let json { try writeJSON(report, to: json) }
         if updateBaseline {
             try writeBaseline(report, to: baselinePath)
@@ -179,12 +193,11 @@ struct Bench: ParsableCommand {
     /// Transcribes and scores the cases, as many at a time as there are cores (`concurrentPerform`), largest audio file
     /// first so that a long song does not run alone at the end; results in the order of `cases`.
     private func runCases(_ cases: [BenchCase], transcriber: Transcriber) throws -> [CaseResult] {
-        let collected = Collected(count: cases.count)
+        let collected = ConcurrentResults<CaseResult>(count: cases.count)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("soundsort-bench-\(getpid())")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let bytes = cases.map { ((try? FileManager.default.attributesOfItem(atPath: $0.audioPath))?[.size] as? Int) ?? 0 }
-        let order = cases.indices.sorted { (bytes[$1], $0) < (bytes[$0], $1) }
+        let order = Self.largestFirst(cases.indices.map { cases[$0].audioPath })
         DispatchQueue.concurrentPerform(iterations: cases.count) { turn in
             let index = order[turn]
             do {
@@ -196,24 +209,6 @@ struct Bench: ParsableCommand {
             }
         }
         return try collected.results()
-    }
-
-    /// Results written by concurrent workers, under a lock.
-    private final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var slots: [CaseResult?]
-        private var failure: Error?
-
-        init(count: Int) { slots = [CaseResult?](repeating: nil, count: count) }
-        func store(_ result: CaseResult, at index: Int) { lock.withLock { slots[index] = result } }
-        func fail(_ error: Error) { lock.withLock { failure = failure ?? error } }
-        /// Every slot is filled when no worker failed.
-        func results() throws -> [CaseResult] {
-            try lock.withLock {
-                if let failure { throw failure }
-                return slots.compactMap { $0 }
-            }
-        }
     }
 
     private func runCase(_ item: BenchCase, transcriber: Transcriber, scratchMIDI midiPath: String) throws -> CaseResult {
@@ -271,7 +266,7 @@ struct Bench: ParsableCommand {
     /// - Parameters:
     ///   - duration: the audio's length, in seconds.
     ///   - seconds: the time the transcription took, in seconds (0: unknown).
-    private func score(_ item: BenchCase, estimate: NoteList, duration: Double, seconds: Double) throws -> CaseResult {
+    func score(_ item: BenchCase, estimate: NoteList, duration: Double, seconds: Double) throws -> CaseResult {
         let reference = try MIDIFile(path: item.referencePath).notes
         let options = ScoreOptions(window: window, referenceLabel: item.referenceLabel, estimateLabel: .track)
         let sectionScores = scoreSections(estimate: estimate, reference: reference, sections: item.sections.map(\.section), options: options)
@@ -293,5 +288,32 @@ struct Bench: ParsableCommand {
                     adjustedRandIndex: scores.clustering.adjustedRandIndex, vMeasure: scores.clustering.vMeasure,
                     mappedF: scores.mapped.fMeasure, soundsFound: scores.estimatedSounds,
                     referenceSounds: scores.referenceSounds, orderContiguity: scores.orderContiguity)
+    }
+}
+
+extension Bench {
+    /// Indices of `paths` by file size, largest first (a long song does not run alone at the end); unreadable ones
+    /// count as empty.
+    static func largestFirst(_ paths: [String]) -> [Int] {
+        let bytes = paths.map { ((try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int) ?? 0 }
+        return paths.indices.sorted { (bytes[$1], $0) < (bytes[$0], $1) }
+    }
+}
+
+/// Results written by concurrent workers, under a lock.
+final class ConcurrentResults<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Value?]
+    private var failure: Error?
+
+    init(count: Int) { slots = [Value?](repeating: nil, count: count) }
+    func store(_ value: Value, at index: Int) { lock.withLock { slots[index] = value } }
+    func fail(_ error: Error) { lock.withLock { failure = failure ?? error } }
+    /// Every slot is filled when no worker failed.
+    func results() throws -> [Value] {
+        try lock.withLock {
+            if let failure { throw failure }
+            return slots.compactMap { $0 }
+        }
     }
 }

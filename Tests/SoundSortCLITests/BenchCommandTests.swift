@@ -94,6 +94,34 @@ import TestSupport
         #expect(result.standardOutput.contains("no baseline at \(folder.url.path)/baseline.json; run with --update-baseline to create one"))
     }
 
+    /// `--delays`: every case again after a little silence, its estimate moved back by as much. At 100 ms, twice
+    /// the 50 ms match window, an estimate left where it was found would match no note.
+    @Test func delayedRunsAreScoredWhereTheMusicIs() throws {
+        let folder = TemporaryFolder()
+        try Self.writeTonePair("tones", in: folder)
+        let json = folder.path("report.json")
+        let result = try runSoundSort(["bench", folder.url.path, "--delays", "2.5", "100", "--json", json])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("| case | mapped F at 0.00 ms | mapped F at 2.50 ms | mapped F at 100.00 ms | mean | range |\n"))
+        #expect(result.standardOutput.contains("| tones | 1.000 | 1.000 | 1.000 | 1.000 | 0.000 |\n"))
+        #expect(result.standardOutput.contains("over the 3 alignments: note F 1.000, ARI 1.000, mapped F 1.000; a case's mapped F moves by 0.000 on average\n"))
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let delayed = try #require(report["delayed"] as? [[String: Any]])
+        #expect(delayed.compactMap { $0["delay"] as? Double } == [0, 2.5, 100])
+        #expect(delayed.allSatisfy { (($0["means"] as? [String: Any])?["mappedF"] as? Double) == 1 })
+    }
+
+    @Test func delaysOutsideTheirRangeAreRefused() throws {
+        let folder = TemporaryFolder()
+        for delay in ["0", "150", "-1"] {
+            let result = try runSoundSort(["bench", folder.url.path, "--delays", delay])
+            #expect(result.status == 2, "\(delay): \(result.status)")
+            #expect(result.standardError.contains("--delays"), "\(result.standardError)")
+        }
+        let compared = try runSoundSort(["bench", "--compare", "a.json", "b.json", "--delays", "5"])
+        #expect(compared.standardError.contains("--compare cannot be combined with --delays"), "\(compared.standardError)")
+    }
+
     @Test func audioWithoutAMIDIFileIsNamedInOneWarningAndSkipped() throws {
         let folder = TemporaryFolder()
         try Self.writeTonePair("tones", in: folder)
