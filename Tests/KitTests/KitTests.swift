@@ -101,20 +101,21 @@ import Transcribe
 @Suite struct ResynthesisTests {
     @Test func notesPlaceTheSampleAtTheirOnsetAtTheirLevelAndCutItAtTheirEnd() {
         let rate = 1_000.0
-        let sample: [Float] = (0..<100).map { Float($0 + 1) / 100 }
-        let kit = Kit(sampleRate: rate, voices: [Kit.Voice(name: "S00 kick", channel: 9, key: 36, bank: 128, program: 0, samples: sample, velocity: 100, lead: 0.002)])
-        let notes = [Resynthesis.Note(voice: 0, onset: 0.1, offset: 0.3, velocity: 100),
-                     Resynthesis.Note(voice: 0, onset: 0.5, offset: 0.52, velocity: 80)]
-        let output = Resynthesis.render(notes, kit: kit, frameCount: 700)
+        let sample: [Float] = (0..<300).map { Float($0 + 1) / 300 }
+        let kit = Kit(sampleRate: rate, voices: [Kit.Voice(name: "S00 tonal A3", channel: 0, key: 57, bank: 0, program: 0, samples: sample, velocity: 100, lead: 0.002)])
+        let notes = [Resynthesis.Note(voice: 0, onset: 0.1, offset: 0.45, velocity: 100),
+                     Resynthesis.Note(voice: 0, onset: 0.7, offset: 0.72, velocity: 80)]
+        let output = Resynthesis.render(notes, kit: kit, frameCount: 1_300)
         // The first note: the sample from 2 ms before its onset, whole (the note outlasts it).
-        for index in 0..<100 { #expect(output[98 + index] == sample[index]) }
-        #expect(output[97] == 0 && output[198] == 0)
+        for index in 0..<300 { #expect(output[98 + index] == sample[index]) }
+        #expect(output[97] == 0 && output[398] == 0)
         // The second at (80/100)² of the level, as a sampler plays velocity 80 of a sample played at 100; held 22 ms,
-        // then released over 10 ms.
-        let gain: Float = 0.64
-        for index in 0..<22 { #expect(output[498 + index].isApproximatelyEqual(to: gain * sample[index], absoluteTolerance: 1e-6)) }
-        #expect(output[498 + 22] < gain * sample[22])
-        #expect(output[498 + 32] == 0)
+        // then released over `releaseDuration` (100 points).
+        let gain: Float = 0.64, release = Int(Resynthesis.releaseDuration * rate)
+        for index in 0..<22 { #expect(output[698 + index].isApproximatelyEqual(to: gain * sample[index], absoluteTolerance: 1e-6)) }
+        #expect(output[698 + 22] < gain * sample[22])
+        #expect(output[698 + 22 + release / 2] > 0 && output[698 + 22 + release / 2] < gain * sample[22 + release / 2] * 0.6)
+        #expect(output[698 + 22 + release] == 0)
     }
 
     @Test func aOneShotVoicePlaysItsWholeSampleWhateverTheNotesLength() {
@@ -156,7 +157,7 @@ import Transcribe
         default_path=./
         <global>
         loop_mode=no_loop
-        ampeg_release=0.01
+        ampeg_release=0.1
 
         // S00 kick
         <region>

@@ -120,7 +120,7 @@ import TestSupport
     }
 
     /// A one-shot voice's release (generator 38) lasts 100 × its sample, so a note-off takes under 1 dB off it before
-    /// it ends (at most 8000 timecents); another voice's is `Resynthesis.releaseDuration` (10 ms, −7973 timecents).
+    /// it ends (at most 8000 timecents); another voice's is `Resynthesis.releaseDuration` (100 ms, −3986 timecents).
     @Test func oneShotVoicesAreReleasedTooSlowlyForANoteOffToCutThem() throws {
         func voice(_ seconds: Double, oneShot: Bool) -> Kit.Voice {
             Kit.Voice(name: "v", channel: 9, key: 42, bank: 128, program: 0, samples: [Float](repeating: 0.1, count: Int(seconds * 1_000)),
@@ -132,7 +132,7 @@ import TestSupport
         let igen = try #require(riff.child("pdta")?.child("igen")).body
         let releases = (0..<igen.count / 4).filter { Self.u16(igen, 4 * $0) == 38 }.map { Int16(bitPattern: UInt16(Self.u16(igen, 4 * $0 + 2))) }
         // 1200 · log2(50 s) = 6773; 200 s is past the largest release.
-        #expect(releases == [6_773, 8_000, -7_973])
+        #expect(releases == [6_773, 8_000, -3_986])
     }
 
     @Test func samplesPlayedSoftlyAreStoredLouderSoThatTheirVelocityGivesTheirLevel() {
