@@ -162,10 +162,12 @@ public struct Transcriber: Sendable {
             measuredFeatures[index] = measured.features[position]
         }
         let quietHits = Array(events[foundCount...]), quietFeatures = Array(measuredFeatures[foundCount...])
-        let (kept, features) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration,
+        let (kept, filtered) = ContinuationFilter(frameMagnitude: pass.frameMagnitude, frameDuration: analyzer.frameDuration,
                                                    voicedConfidence: settings.voicedConfidence, pitchTolerance: settings.pitchTolerance)
             .filter(events: Array(events[..<foundCount]), features: Array(measuredFeatures[..<foundCount]))
         events = kept
+        var features = filtered
+        for (index, rate) in DecayMeasurer(envelope: pass.envelope).fallRates(events).enumerated() { features[index].fallRate = rate }
         progress(.clustering, 0)
         let envelope = HarmonicEnvelope(bandCentres: analyzer.filterbank.centerFrequencies)
         // Each stretch of the song is grouped as a clip of its own would be, then the stretches' sounds are linked.

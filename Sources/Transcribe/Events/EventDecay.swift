@@ -204,6 +204,51 @@ struct DecayMeasurer {
         }
     }
 
+    /// The fall rate is read over this long after the attack's peak, in seconds (less where another onset comes
+    /// sooner)…
+    static let fallSpan = 0.06
+    /// …and over at least this many frames, else it is not read.
+    static let fallFrames = 2
+
+    /// How fast each event's own bands (within `ownBandRange` of its strongest rise) fall after the attack's peak, in
+    /// dB a second: over `fallSpan`, or until the next onset when that comes sooner; nil when under `fallFrames`
+    /// remain. What sounded before is not taken out: a hit over its own ringing (a ride's stroke, a 16th hat) falls
+    /// back to that ringing as fast as it falls alone, while the level it would have to fall to varies with the
+    /// spacing of the hits, so a time to fall that far would not tell a closed hat from an open one.
+    /// - Parameter events: in any order; the next onset is sought among all of them.
+    func fallRates(_ events: [DetectedEvent]) -> [Double?] {
+        let frameCount = envelope.frameCount
+        guard frameCount > 0 else { return events.map { _ in nil } }
+        func frames(_ seconds: Double) -> Int { max(1, Int((seconds / envelope.frameDuration).rounded())) }
+        let (peakFrames, span) = (frames(Self.peakSpan), frames(Self.fallSpan))
+        let starts = events.map(\.startFrame).sorted()
+        let all = rises(events)
+        return events.indices.map { index in
+            let rise = all[index]
+            guard let strongest = rise.max(), strongest > 0 else { return nil }
+            let limit = strongest * pow(10, -Self.ownBandRange / 10)
+            let own = rise.indices.filter { rise[$0] >= limit }
+            func level(_ t: Int) -> Float { own.reduce(Float(0)) { $0 + envelope.power(frame: t, band: $1) } }
+            let start = events[index].startFrame
+            guard start >= 0, start < frameCount else { return nil }
+            // The first onset after this one (binary search over the sorted starts).
+            var low = 0, high = starts.count
+            while low < high {
+                let middle = (low + high) / 2
+                if starts[middle] <= start { low = middle + 1 } else { high = middle }
+            }
+            let next = low < starts.count ? starts[low] : frameCount
+            // The attack's peak, before the next onset.
+            var peak: Float = 0, peakFrame = start
+            for t in start..<max(start + 1, min(start + peakFrames, next, frameCount)) where level(t) > peak { (peak, peakFrame) = (level(t), t) }
+            let end = min(peakFrame + span, next - 1, frameCount - 1)
+            guard end - peakFrame >= Self.fallFrames, peak > 0 else { return nil }
+            // At least 1 dB: a sound that holds or swells still has a rate to compare.
+            let fall = max(1, 10 * log10(Double(peak) / Double(max(level(end), peak * 1e-6))))
+            return fall / (Double(end - peakFrame) * envelope.frameDuration)
+        }
+    }
+
     /// The bands an event is followed in.
     private func ownBands(rise: [Float], pitch: Double?) -> [Int] {
         if let pitch {

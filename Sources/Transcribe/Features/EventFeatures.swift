@@ -100,6 +100,8 @@ public struct EventFeatures: Sendable, Equatable {
     /// the increase (`OnsetPitchEstimator.preparedHarmonicExtent`), when a drum hit may lie beside it: a hit is
     /// recognised in the bands above.
     public var harmonicExtents: [HarmonicExtent] = []
+    /// How fast the event falls after its attack, in dB a second (`DecayMeasurer.fallRates`); nil when not read.
+    public var fallRate: Double?
 
     /// How high the harmonics of the note at `frequency` reach (Hz); infinity when not measured.
     func harmonicExtent(of frequency: Double) -> Double {
