@@ -110,6 +110,22 @@ import TestSupport
         #expect(unshared[5] != unshared[0])
     }
 
+    @Test func hatsThatDieAtOtherRatesAreNotLinked() {
+        // A hat in each stretch, the same patch: the first stretch's dies at 300 dB/s, the second's at 300 (linked)
+        // or at 75, four times slower (an open hat: kept apart, a factor of 4 being the merge threshold).
+        func hat(_ rate: Double) -> EventFeatures {
+            var features = Self.patch(low: -40, high: 0)
+            features.fallRate = rate
+            return features
+        }
+        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        for (rate, apart) in [(300.0, false), (75.0, true)] {
+            let linked = linker.link(features: [hat(300), hat(290), hat(rate), hat(rate)], labels: [0, 0, 0, 0], stretchOf: [0, 0, 1, 1],
+                                     shared: [false, false, false, false])
+            #expect((linked[2] != linked[0]) == apart, "\(rate) dB/s")
+        }
+    }
+
     @Test func twoSoundsOfOneStretchAreNeverLinked() {
         // Two identical sounds in stretch 0 (kept apart there) and one like both in stretch 1: it joins one of them.
         let kick = Self.patch(low: 0, high: -40)

@@ -46,7 +46,8 @@ enum SongChunks {
 /// Joins the sounds of a song's stretches (`SongChunks`) that are one sound: alike attacks (average linkage over
 /// their mean patches, within `Recurrence.returnFactor` of the merge threshold, as a sound's runs stay joined; 0.5,
 /// 0.65, 1 and 1.3 measured on the whole-song case: 0.8 and 0.65 alike, the others lower) and the same pitch, or no
-/// pitch, on both sides.
+/// pitch, on both sides; unpitched ones also alike in how fast they die (their events' median fall rate, weighed as
+/// `EventDistance` weighs it: the whole song over four alignments 0.740 → 0.750, ARI 0.766 → 0.818).
 struct ChunkLinker {
     let threshold: Float
     let voicedConfidence: Double
@@ -78,6 +79,12 @@ struct ChunkLinker {
                             memberCount: group.count)
         }
         let stretches = members.map { stretchOf[$0[0]] }
+        // Unpitched sounds that die at other rates are other sounds in another stretch too (a closed and an open hat).
+        let fallRates: [Double?] = members.map { group in
+            let known = group.compactMap { features[$0].fallRate }.sorted()
+            return known.isEmpty ? nil : known[known.count / 2]
+        }
+        let fallWeight = EventDistance.fallWeightShare * threshold
         let linked = AgglomerativeClustering.labels(count: members.count, threshold: Recurrence.returnFactor * threshold) { a, b in
             // Two sounds of one stretch were already kept apart there.
             guard stretches[a] != stretches[b] else { return Seriation.unrelated }
@@ -86,7 +93,9 @@ struct ChunkLinker {
             case let (pa?, pb?) where abs(pa - pb) <= pitchTolerance: break
             default: return Seriation.unrelated
             }
-            return templates[a].meanAbsoluteDifference(templates[b]) ?? Seriation.unrelated
+            guard let attack = templates[a].meanAbsoluteDifference(templates[b]) else { return Seriation.unrelated }
+            guard pitches[a] == nil, pitches[b] == nil, let rateA = fallRates[a], let rateB = fallRates[b] else { return attack }
+            return max(attack, fallWeight * Float(abs(log2(rateA / rateB))))
         }
         return itemOf.map { linked[$0] }
     }
