@@ -231,16 +231,15 @@ struct DecayMeasurer {
             func level(_ t: Int) -> Float { own.reduce(Float(0)) { $0 + envelope.power(frame: t, band: $1) } }
             let start = events[index].startFrame
             guard start >= 0, start < frameCount else { return nil }
-            // The first onset after this one (binary search over the sorted starts).
-            var low = 0, high = starts.count
-            while low < high {
-                let middle = (low + high) / 2
-                if starts[middle] <= start { low = middle + 1 } else { high = middle }
-            }
-            let next = low < starts.count ? starts[low] : frameCount
+            // The first onset after this one.
+            let later = starts.partitioningIndex { $0 > start }
+            let next = later < starts.count ? starts[later] : frameCount
             // The attack's peak, before the next onset.
             var peak: Float = 0, peakFrame = start
-            for t in start..<max(start + 1, min(start + peakFrames, next, frameCount)) where level(t) > peak { (peak, peakFrame) = (level(t), t) }
+            for t in start..<max(start + 1, min(start + peakFrames, next, frameCount)) {
+                let value = level(t)
+                if value > peak { (peak, peakFrame) = (value, t) }
+            }
             let end = min(peakFrame + span, next - 1, frameCount - 1)
             guard end - peakFrame >= Self.fallFrames, peak > 0 else { return nil }
             // At least 1 dB: a sound that holds or swells still has a rate to compare.
