@@ -216,8 +216,7 @@ public struct Transcriber: Sendable {
         }
         var builder = SoundBuilder(events: parts, features: sounds.features, labels: labels, decays: decays,
                                    envelope: envelope, settings: settings)
-        // The quiet hits' origins follow every found event's (`firstOrigin` above).
-        builder.quietHits = Set(sounds.origins.indices.filter { sounds.origins[$0] >= events.count })
+        builder.highBandHits = Set(sounds.features.indices.filter { sounds.features[$0].heardInHighBandsOnly })
         let transcription = builder.transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }
@@ -244,7 +243,7 @@ extension Transcriber {
         var merged = expanded
         merged.labels = SmallDrumMerger(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence)
             .merge(features: expanded.features, labels: expanded.labels)
-        return QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence, bandCentres: bandCentres)
-            .join(hits: quietHits, features: quietFeatures, to: merged, firstOrigin: events.count)
+        let highBands = QuietHits(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence, bandCentres: bandCentres)
+        return highBands.addHiddenHits(to: highBands.join(hits: quietHits, features: quietFeatures, to: merged, firstOrigin: events.count))
     }
 }

@@ -67,4 +67,62 @@ import TestSupport
         let joined = Self.quietHits().join(hits: [], features: [], to: found, firstOrigin: 1)
         #expect(joined.events == found.events && joined.labels == found.labels && joined.origins == found.origins)
     }
+
+    /// A hat hidden at other sounds' onsets is one more event of it, at the same onset and origin; nothing else is.
+    @Test func aHatHiddenAtAnotherSoundsOnsetIsAddedThere() {
+        // A hat (sound 1: loudest in the high bands) alone on the off-beats; a kick (sound 0) with the same hat 12 dB
+        // under it on the beats; a tone (sound 2) on a hat at 3.0, and alone at 3.25 and a minute later under one.
+        let hat = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, -60, -60, -30, 0, -12], present: [true])
+        let kickAndHat = AttackPatch(blocks: 1, bands: 8, values: [0, -3, -40, -50, -50, -42, -12, -24], present: [true])
+        let kickAlone = AttackPatch(blocks: 1, bands: 8, values: [0, -3, -40, -50, -50, -60, -60, -60], present: [true])
+        let toneAndHat = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, 0, -20, -45, -15, -27], present: [true])
+        // A tone over a flat hiss up there (a hat's shape is not a hiss's): 6 dB from the hat's shape.
+        let toneAndHiss = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, 0, -20, -15, -15, -15], present: [true])
+        // A hat that joined another sound whole: it is no kick with a hat on it.
+        let hatWhole = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, -60, -60, -28, 0, -13], present: [true])
+        var patches: [AttackPatch] = [], labels: [Int] = [], onsets: [Double] = [], pitches: [Double?] = []
+        for beat in 0..<3 {
+            patches += [kickAndHat, hat]
+            labels += [0, 1]
+            onsets += [Double(beat), Double(beat) + 0.5]
+            pitches += [nil, nil]
+        }
+        patches += [kickAlone, toneAndHat, toneAndHiss, hatWhole, toneAndHat]
+        labels += [0, 2, 2, 0, 2]
+        onsets += [2.75, 3.0, 3.25, 3.5, 100]
+        pitches += [nil, 440, 440, nil, 440]
+        let found = SimultaneousSounds.Result(events: onsets.map(Self.event),
+                                              features: zip(patches, pitches).map { Self.features($0, pitch: $1) },
+                                              labels: labels, origins: Array(onsets.indices))
+        let added = Self.quietHits().addHiddenHits(to: found)
+        // The kicks on the beats and the tone at 3.0 gain a hat; the lone kick, the hiss, the hat that joined the
+        // kick, and the tone a minute after the last hat do not.
+        #expect(added.events.map(\.onset) == [0, 0, 0.5, 1, 1, 1.5, 2, 2, 2.5, 2.75, 3, 3, 3.25, 3.5, 100])
+        #expect(added.labels == [0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 2, 1, 2, 0, 2])
+        #expect(added.origins == [0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10])
+        // The added hit is the hat's, known by its high bands alone: no pitch, nothing to take apart.
+        #expect(added.features[11].pitch == nil && added.features[11].heardInHighBandsOnly)
+        #expect(!added.features[10].heardInHighBandsOnly && added.features[10].pitch?.frequency == 440)
+        // An onset that already holds the hat gains none: the result is unchanged when run again.
+        #expect(Self.quietHits().addHiddenHits(to: added).labels == added.labels)
+    }
+
+    /// A quiet hat on every beat under a loud tone, and alone between the beats: the tone holds nearly all of each
+    /// beat's increase, so nothing is left over for a hit; over the high bands the beat has the hat's shape.
+    @Test func aQuietHatUnderALoudToneIsOneMoreHitOfTheHat() throws {
+        var signal = Synth.silence(duration: 8.5, sampleRate: Self.rate)
+        let beats = (0..<8).map { Double($0) + 0.2 }, offBeats = (0..<8).map { Double($0) + 0.7 }
+        Synth.addHat(to: &signal, onsets: beats + offBeats, amplitude: 0.08)
+        for (index, beat) in beats.enumerated() {
+            Synth.addTone(to: &signal, timbre: .bright, midiNote: index % 2 == 0 ? 45 : 52, onsets: [beat], length: 0.45, amplitude: 0.5)
+        }
+        let transcription = try Transcriber().transcribe(samples: signal, sampleRate: Self.rate)
+        let hatSounds = Set(offBeats.flatMap { time in transcription.events.filter { abs($0.onset - time) < 0.02 }.map(\.sound) })
+        #expect(hatSounds.count == 1, "the hats alone are one sound")
+        for beat in beats {
+            let found = transcription.events.filter { abs($0.onset - beat) < 0.02 }
+            #expect(found.count == 2, "at \(beat) s: \(found.map { ($0.sound, $0.pitchHz ?? 0) })")
+            #expect(found.contains { hatSounds.contains($0.sound) }, "the hat at \(beat) s")
+        }
+    }
 }

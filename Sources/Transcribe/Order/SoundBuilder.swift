@@ -11,17 +11,22 @@ struct SoundBuilder {
     /// Reads a sound's attack at its harmonics, for grouping sounds into instruments.
     let envelope: HarmonicEnvelope
     let settings: TranscriptionSettings
-    /// The events that are quiet hits (`QuietHits`): they joined a drum by their high bands, so a drum's class is
-    /// read from its other events when it has any.
-    var quietHits: Set<Int> = []
+    /// The events that joined a drum by their high bands alone (`QuietHits`: quiet hits, hits hidden at other sounds'
+    /// onsets): their patches hold what sounds around them, so a drum's class, template and exemplar are read from its
+    /// other events when it has any.
+    var highBandHits: Set<Int> = []
 
     func transcription(duration: Double, sampleRate: Double, tempoMap: TempoMap?) -> Transcription {
         let clusterCount = (labels.max() ?? -1) + 1
         var members = [[Int]](repeating: [], count: clusterCount)
         for (event, label) in labels.enumerated() { members[label].append(event) }
 
-        let templates = members.map(template)
-        let summaries = members.indices.map { summarise(members[$0], template: templates[$0]) }
+        let heard = members.map { cluster in
+            let found = cluster.filter { !highBandHits.contains($0) }
+            return found.isEmpty ? cluster : found
+        }
+        let templates = heard.map(template)
+        let summaries = members.indices.map { summarise(members[$0], template: templates[$0], exemplarFrom: heard[$0]) }
         let (order, instrumentOf) = displayOrder(templates: templates, summaries: summaries, members: members)
         var displayIndex = [Int](repeating: 0, count: clusterCount)
         for (position, cluster) in order.enumerated() { displayIndex[cluster] = position }
@@ -112,7 +117,7 @@ struct SoundBuilder {
         let percussive = order.filter { summaries[$0].kind == .percussive }.enumerated()
             .sorted { (-members[$0.element].count, $0.offset) < (-members[$1.element].count, $1.offset) }.map(\.element)
         let drumFeatures = percussive.map { cluster in
-            let found = members[cluster].filter { !quietHits.contains($0) }
+            let found = members[cluster].filter { !highBandHits.contains($0) }
             return DrumClassifier.features(of: found.isEmpty ? members[cluster] : found, decays: decays, alone: alone)
         }
         let classes = drumFeatures.map(DrumClassifier.classify)
@@ -143,7 +148,8 @@ struct SoundBuilder {
     /// head) is measured and unpitched. An event whose pitch was never measured (the part split off a compound, a drum
     /// hit beside notes) is no evidence against a pitch: a brass stab heard alone once and twice under a kick is tonal;
     /// in a tonal sound such events take its pitch.
-    private func summarise(_ cluster: [Int], template: AttackPatch) -> Summary {
+    /// - Parameter candidates: the events the exemplar is chosen from.
+    private func summarise(_ cluster: [Int], template: AttackPatch, exemplarFrom candidates: [Int]) -> Summary {
         let measured = cluster.filter { features[$0].pitch != nil }
         let fairlyClear = measured.filter { features[$0].pitch!.confidence >= settings.features.fairPitchConfidence && !features[$0].pitchIsDrumBody }
         let fairPitches = fairlyClear.map { features[$0].pitch!.midiPitch }.sorted()
@@ -161,7 +167,7 @@ struct SoundBuilder {
         for index in pitched { eventPitches[index] = features[index].pitch!.frequency }
         if let pitchHz { for index in cluster where features[index].pitch == nil { eventPitches[index] = pitchHz } }
         // The event most like the sound's mean.
-        let exemplar = cluster.min { a, b in
+        let exemplar = candidates.min { a, b in
             (features[a].patch.meanAbsoluteDifference(template) ?? .infinity, a) < (features[b].patch.meanAbsoluteDifference(template) ?? .infinity, b)
         }!
         return Summary(kind: tonal ? .tonal : .percussive, pitchHz: pitchHz, exemplar: exemplar, eventPitches: eventPitches)
