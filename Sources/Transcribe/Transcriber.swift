@@ -216,7 +216,7 @@ public struct Transcriber: Sendable {
         }
         var builder = SoundBuilder(events: parts, features: sounds.features, labels: labels, decays: decays,
                                    envelope: envelope, settings: settings)
-        builder.highBandHits = Set(sounds.features.indices.filter { sounds.features[$0].heardInHighBandsOnly })
+        builder.bandHits = Set(sounds.features.indices.filter { sounds.features[$0].joinedByBandsAlone })
         let transcription = builder.transcription(duration: duration, sampleRate: original.sampleRate, tempoMap: tempoMap)
         return Analysis(transcription: transcription, picture: pass.picture)
     }

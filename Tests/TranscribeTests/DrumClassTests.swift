@@ -120,7 +120,7 @@ import TestSupport
             return transcription.sounds[transcription.events[0].sound].drumClass
         }
         #expect(classOfSoundZero() == .closedHat)  // Read from the quiet hits, the only events alone.
-        builder.highBandHits = quiet
+        builder.bandHits = quiet
         #expect(classOfSoundZero() == .kick)
     }
 

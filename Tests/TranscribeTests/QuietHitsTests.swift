@@ -101,10 +101,32 @@ import TestSupport
         #expect(added.labels == [0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 2, 1, 2, 0, 2])
         #expect(added.origins == [0, 0, 1, 2, 2, 3, 4, 4, 5, 6, 7, 7, 8, 9, 10])
         // The added hit is the hat's, known by its high bands alone: no pitch, nothing to take apart.
-        #expect(added.features[11].pitch == nil && added.features[11].heardInHighBandsOnly)
-        #expect(!added.features[10].heardInHighBandsOnly && added.features[10].pitch?.frequency == 440)
+        #expect(added.features[11].pitch == nil && added.features[11].joinedByBandsAlone)
+        #expect(!added.features[10].joinedByBandsAlone && added.features[10].pitch?.frequency == 440)
         // An onset that already holds the hat gains none: the result is unchanged when run again.
         #expect(Self.quietHits().addHiddenHits(to: added).labels == added.labels)
+    }
+
+    /// A kick hidden under a hat is found the same way in the low bands (under 200 Hz).
+    @Test func aKickHiddenUnderAHatIsAddedThere() {
+        // Three bands under 200 Hz.
+        let centres = [60.0, 120, 180, 600, 2_000, 4_000, 7_000, 11_000]
+        let kick = AttackPatch(blocks: 1, bands: 8, values: [0, -4, -12, -40, -50, -60, -60, -60], present: [true])
+        let hat = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -60, -60, -50, -30, 0, -12], present: [true])
+        // The hat with the kick 8 dB under it: the onset joined the hat's sound.
+        let hatAndKick = AttackPatch(blocks: 1, bands: 8, values: [-8, -12, -20, -40, -45, -30, 0, -12], present: [true])
+        // A bass note (sound 2): its low bands are no kick's shape.
+        let bass = AttackPatch(blocks: 1, bands: 8, values: [0, -30, -50, -20, -50, -60, -60, -60], present: [true])
+        let patches = [kick, hat, hatAndKick, hat, kick, hatAndKick, bass, bass]
+        let labels = [0, 1, 1, 1, 0, 1, 2, 2]
+        let onsets = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5]
+        let found = SimultaneousSounds.Result(events: onsets.map(Self.event),
+                                              features: zip(patches, labels).map { Self.features($0, pitch: $1 == 2 ? 55 : nil) },
+                                              labels: labels, origins: Array(onsets.indices))
+        let added = QuietHits(threshold: 5.5, voicedConfidence: 0.8, bandCentres: centres).addHiddenHits(to: found)
+        #expect(added.events.map(\.onset) == [0, 0.5, 1, 1, 1.5, 2, 2.5, 2.5, 3, 3.5])
+        #expect(added.labels == [0, 1, 1, 0, 1, 0, 1, 0, 2, 2])
+        #expect(added.features[3].joinedByBandsAlone && added.features[7].joinedByBandsAlone)
     }
 
     /// A quiet hat on every beat under a loud tone, and alone between the beats: the tone holds nearly all of each

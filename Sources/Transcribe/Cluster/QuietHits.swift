@@ -1,7 +1,8 @@
 import Foundation
 
-/// Hits heard only in the high bands, and the drums they are hits of: quiet hits between the onsets, and hits hidden
-/// at other sounds' onsets (`addHiddenHits`).
+/// Hits known by one end of the spectrum, and the drums they are hits of: quiet hits heard only in the high bands
+/// between the onsets, and hits hidden at other sounds' onsets, known in the high bands (a hat) or the low ones (a
+/// kick) (`addHiddenHits`).
 ///
 /// A quiet hat under loud chords and kicks adds far less to the flux over all bands than they do, and the onset
 /// threshold (a share of the loudest flux around) passes it by; over the bands above `lowestFrequency`, where chords
@@ -25,11 +26,16 @@ struct QuietHits {
     static let voicedMatchFactor: Float = 1
     /// Only drums heard there are compared over the high bands: their template's loudest value above
     /// `lowestFrequency` lies within this many dB of its loudest (a kick's empty high bands, flat at the floor,
-    /// would match any flat hiss once the offset is removed).
+    /// would match any flat hiss once the offset is removed). An onset is searched for a hidden hit at one end of
+    /// the spectrum only when its attack reaches as high there (12 dB for the low bands measured alike).
     static let highBandReach: Float = 20
-    /// A drum whose hits can hide at other sounds' onsets (a hat, a ride, a shaker) is loudest in the high bands: its
-    /// template's loudest value there lies within this many dB of its loudest.
-    static let highDrumReach: Float = 6
+    /// The low bands end here, in Hz: a kick's body, under a chord's and a hat's (150, 200 and 300 measured alike on
+    /// the corpus).
+    static let highestLowFrequency = 200.0
+    /// A drum whose hits can hide at other sounds' onsets is loudest at one end of the spectrum, the high bands (a
+    /// hat, a ride, a shaker) or the low ones (a kick): its template's loudest value there lies within this many dB of
+    /// its loudest.
+    static let edgeDrumReach: Float = 6
     /// A hit hidden at another sound's onset matches its drum over the high bands within this multiple of the merge
     /// threshold. Counted over the corpus' onsets with no hat's event, those where a hat starts against those where
     /// none does: 0.45 passed 63 hats and nothing else, 0.55 passed 109 and 2 onsets without one, 0.6 passed 142 and
@@ -40,11 +46,14 @@ struct QuietHits {
     let voicedConfidence: Double
     /// The bands below `lowestFrequency`, by centre frequency.
     let lowBands: [Bool]
+    /// The bands from `highestLowFrequency` up.
+    let aboveLowBands: [Bool]
 
     init(threshold: Float, voicedConfidence: Double, bandCentres: [Double]) {
         self.threshold = threshold
         self.voicedConfidence = voicedConfidence
         lowBands = bandCentres.map { $0 < Self.lowestFrequency }
+        aboveLowBands = bandCentres.map { $0 >= Self.highestLowFrequency }
     }
 
     /// Frames where the high-band flux peaks (`OnsetDetector.pickPeaks`), at least `minimumGap` from every onset
@@ -74,7 +83,7 @@ struct QuietHits {
         let drums = drums(in: sounds)
         let heard = drums.mapValues { $0.map { sounds.events[$0].onset }.sorted() }
         let templates = drums.mapValues { AttackPatch.mean(of: $0.map { sounds.features[$0].patch }) }.sorted { $0.key < $1.key }
-        let heardHigh = Set(templates.filter { reachesHighBands($0.value, within: Self.highBandReach) }.map(\.key))
+        let heardHigh = Set(templates.filter { reaches($0.value, outside: lowBands, within: Self.highBandReach) }.map(\.key))
         var joined = sounds
         for (index, hit) in hits.enumerated() {
             let voiced = hitFeatures[index].isVoiced(minimumConfidence: voicedConfidence)
@@ -93,7 +102,7 @@ struct QuietHits {
             feature.chord = []
             feature.content = nil
             feature.drumBodies = []
-            feature.heardInHighBandsOnly = true
+            feature.joinedByBandsAlone = true
             joined.events.append(hit)
             joined.features.append(feature)
             joined.labels.append(nearest.0)
@@ -102,39 +111,45 @@ struct QuietHits {
         return Self.inOnsetOrder(joined)
     }
 
-    /// The sounds' events with the hits of high drums hidden at other sounds' onsets added: a hat that starts with a
-    /// kick, a clap or a chord adds little to the onset, and the event found there is the other sound's; over the high
-    /// bands, where the hat is loudest and the others hold little, the event's attack has the hat's shape. An onset
-    /// gains at most one such hit, of the drum loudest in the high bands (`highDrumReach`) heard near it that matches
-    /// its event there most closely, within `hiddenMatchFactor` × the merge threshold; only when no event of the onset
-    /// is already such a drum's and the event's high bands are heard (within `highBandReach` of its loudest). The hit
-    /// shares the onset's origin: it is a part of what started there.
+    /// The sounds' events with the hits of drums hidden at other sounds' onsets added: a hat that starts with a kick, a
+    /// clap or a chord adds little to the onset, and the event found there is the other sound's; over the high bands,
+    /// where the hat is loudest and the others hold little, the event's attack has the hat's shape. So has a kick's
+    /// under the hat it starts with, in the low bands. Each end of the spectrum is searched in turn: an onset gains at
+    /// most one hit there, of the drum loudest there (`edgeDrumReach`) heard near it that matches its event there
+    /// most closely, within `hiddenMatchFactor` × the merge threshold; only when no event of the onset is already
+    /// such a drum's and the event's bands there are heard (within `highBandReach` of its loudest). The hit shares
+    /// the onset's origin: it is a part of what started there.
     func addHiddenHits(to sounds: SimultaneousSounds.Result) -> SimultaneousSounds.Result {
-        let highDrums = drums(in: sounds).compactMap { drum, events -> (drum: Int, template: AttackPatch, heard: [Double])? in
-            let found = events.filter { !sounds.features[$0].heardInHighBandsOnly }
+        [lowBands, aboveLowBands].reduce(sounds) { found, outside in addHiddenHits(to: found, comparedOutside: outside) }
+    }
+
+    /// `addHiddenHits` over the bands not in `outside`.
+    private func addHiddenHits(to sounds: SimultaneousSounds.Result, comparedOutside outside: [Bool]) -> SimultaneousSounds.Result {
+        let edgeDrums = drums(in: sounds).compactMap { drum, events -> (drum: Int, template: AttackPatch, heard: [Double])? in
+            let found = events.filter { !sounds.features[$0].joinedByBandsAlone }
             let template = AttackPatch.mean(of: (found.isEmpty ? events : found).map { sounds.features[$0].patch })
-            guard reachesHighBands(template, within: Self.highDrumReach) else { return nil }
+            guard reaches(template, outside: outside, within: Self.edgeDrumReach) else { return nil }
             return (drum, template, events.map { sounds.events[$0].onset }.sorted())
         }.sorted { $0.drum < $1.drum }
-        guard !highDrums.isEmpty else { return sounds }
-        let highLabels = Set(highDrums.map(\.drum))
+        guard !edgeDrums.isEmpty else { return sounds }
+        let edgeLabels = Set(edgeDrums.map(\.drum))
         var onsetEvents: [Int: [Int]] = [:]
         for (index, origin) in sounds.origins.enumerated() { onsetEvents[origin, default: []].append(index) }
         var joined = sounds
         for origin in onsetEvents.keys.sorted() {
             let parts = onsetEvents[origin]!
-            guard !parts.contains(where: { highLabels.contains(sounds.labels[$0]) }),
-                  let carrier = parts.first(where: { !sounds.features[$0].heardInHighBandsOnly }) else { continue }
+            guard !parts.contains(where: { edgeLabels.contains(sounds.labels[$0]) }),
+                  let carrier = parts.first(where: { !sounds.features[$0].joinedByBandsAlone }) else { continue }
             let patch = sounds.features[carrier].patch
             let onset = sounds.events[carrier].onset
-            guard reachesHighBands(patch, within: Self.highBandReach) else { continue }
-            let nearest = highDrums.filter { Neighbourhood.contains($0.heard, near: onset) }
-                .compactMap { drum in patch.offsetFreeDifference(drum.template, masked: lowBands).map { (drum.drum, $0) } }
+            guard reaches(patch, outside: outside, within: Self.highBandReach) else { continue }
+            let nearest = edgeDrums.filter { Neighbourhood.contains($0.heard, near: onset) }
+                .compactMap { drum in patch.offsetFreeDifference(drum.template, masked: outside).map { (drum.drum, $0) } }
                 .min { ($0.1, $0.0) < ($1.1, $1.0) }
             guard let nearest, nearest.1 <= Self.hiddenMatchFactor * threshold else { continue }
             // An event that is the drum itself, whole (a lone hat that joined a sound of hats with kicks under some),
             // holds no second hit of it.
-            let whole = patch.meanAbsoluteDifference(highDrums.first { $0.drum == nearest.0 }!.template) ?? .infinity
+            let whole = patch.meanAbsoluteDifference(edgeDrums.first { $0.drum == nearest.0 }!.template) ?? .infinity
             guard whole > threshold else { continue }
             var feature = sounds.features[carrier]
             feature.pitch = nil
@@ -142,7 +157,7 @@ struct QuietHits {
             feature.content = nil
             feature.drumBodies = []
             feature.fallRate = nil
-            feature.heardInHighBandsOnly = true
+            feature.joinedByBandsAlone = true
             joined.events.append(sounds.events[carrier])
             joined.features.append(feature)
             joined.labels.append(nearest.0)
@@ -165,16 +180,16 @@ struct QuietHits {
                                          labels: order.map { sounds.labels[$0] }, origins: order.map { sounds.origins[$0] })
     }
 
-    /// Whether the patch's loudest value in the high bands lies within `reach` dB of its loudest.
-    private func reachesHighBands(_ template: AttackPatch, within reach: Float) -> Bool {
-        var loudest = -Float.infinity, loudestHigh = -Float.infinity
+    /// Whether the patch's loudest value in the bands not in `outside` lies within `reach` dB of its loudest.
+    private func reaches(_ template: AttackPatch, outside: [Bool], within reach: Float) -> Bool {
+        var loudest = -Float.infinity, loudestThere = -Float.infinity
         for block in 0..<template.blocks where template.present[block] {
             for band in 0..<template.bands {
                 let value = template.values[block * template.bands + band]
                 loudest = max(loudest, value)
-                if !lowBands[band] { loudestHigh = max(loudestHigh, value) }
+                if !outside[band] { loudestThere = max(loudestThere, value) }
             }
         }
-        return loudestHigh >= loudest - reach
+        return loudestThere >= loudest - reach
     }
 }

@@ -102,9 +102,10 @@ public struct EventFeatures: Sendable, Equatable {
     public var harmonicExtents: [HarmonicExtent] = []
     /// How fast the event falls after its attack, in dB a second (`DecayMeasurer.fallRates`); nil when not read.
     public var fallRate: Double?
-    /// Whether the event is a drum's hit known by its high bands alone (`QuietHits`): its patch holds whatever sounds
-    /// louder around it, so its drum's class, template and exemplar are read from the drum's other events.
-    public var heardInHighBandsOnly = false
+    /// Whether the event is a drum's hit known by one end of the spectrum alone (`QuietHits`: a quiet hat, a hat or a
+    /// kick hidden at another sound's onset): its patch holds whatever sounds louder around it, so its drum's class,
+    /// template and exemplar are read from the drum's other events.
+    public var joinedByBandsAlone = false
 
     /// How high the harmonics of the note at `frequency` reach (Hz); infinity when not measured.
     func harmonicExtent(of frequency: Double) -> Double {

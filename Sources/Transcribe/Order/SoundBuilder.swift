@@ -11,10 +11,10 @@ struct SoundBuilder {
     /// Reads a sound's attack at its harmonics, for grouping sounds into instruments.
     let envelope: HarmonicEnvelope
     let settings: TranscriptionSettings
-    /// The events that joined a drum by their high bands alone (`QuietHits`: quiet hits, hits hidden at other sounds'
-    /// onsets): their patches hold what sounds around them, so a drum's class, template and exemplar are read from its
-    /// other events when it has any.
-    var highBandHits: Set<Int> = []
+    /// The events that joined a drum by one end of the spectrum alone (`QuietHits`: quiet hits, hits hidden at other
+    /// sounds' onsets): their patches hold what sounds around them, so a drum's class, template and exemplar are read
+    /// from its other events when it has any.
+    var bandHits: Set<Int> = []
 
     func transcription(duration: Double, sampleRate: Double, tempoMap: TempoMap?) -> Transcription {
         let clusterCount = (labels.max() ?? -1) + 1
@@ -22,7 +22,7 @@ struct SoundBuilder {
         for (event, label) in labels.enumerated() { members[label].append(event) }
 
         let heard = members.map { cluster in
-            let found = cluster.filter { !highBandHits.contains($0) }
+            let found = cluster.filter { !bandHits.contains($0) }
             return found.isEmpty ? cluster : found
         }
         let templates = heard.map(template)
@@ -117,7 +117,7 @@ struct SoundBuilder {
         let percussive = order.filter { summaries[$0].kind == .percussive }.enumerated()
             .sorted { (-members[$0.element].count, $0.offset) < (-members[$1.element].count, $1.offset) }.map(\.element)
         let drumFeatures = percussive.map { cluster in
-            let found = members[cluster].filter { !highBandHits.contains($0) }
+            let found = members[cluster].filter { !bandHits.contains($0) }
             return DrumClassifier.features(of: found.isEmpty ? members[cluster] : found, decays: decays, alone: alone)
         }
         let classes = drumFeatures.map(DrumClassifier.classify)
