@@ -31,7 +31,7 @@ struct SoundBuilder {
         var displayIndex = [Int](repeating: 0, count: clusterCount)
         for (position, cluster) in order.enumerated() { displayIndex[cluster] = position }
 
-        let drums = drumNotes(members: members, summaries: summaries, order: order)
+        let drums = drumNotes(members: members, heard: heard, summaries: summaries, order: order)
         var percussiveRank = 0
         let sounds = order.enumerated().map { position, cluster -> Sound in
             let summary = summaries[cluster]
@@ -111,15 +111,13 @@ struct SoundBuilder {
 
     /// The class and General MIDI note of each percussive cluster: the sound with the most events of a class takes
     /// its family's usual note, the next its neighbour; toms go low to high by the centre of their attack spectrum.
-    private func drumNotes(members: [[Int]], summaries: [Summary], order: [Int]) -> [Int: (drumClass: DrumClass, note: Int)] {
+    /// - Parameter heard: each cluster's events its class is read from (`bandHits` left out when it has others).
+    private func drumNotes(members: [[Int]], heard: [[Int]], summaries: [Summary], order: [Int]) -> [Int: (drumClass: DrumClass, note: Int)] {
         let alone = DecayMeasurer.alone(events)
         // Clusters by number of events, most first (display order breaks ties): the main kick takes 36.
         let percussive = order.filter { summaries[$0].kind == .percussive }.enumerated()
             .sorted { (-members[$0.element].count, $0.offset) < (-members[$1.element].count, $1.offset) }.map(\.element)
-        let drumFeatures = percussive.map { cluster in
-            let found = members[cluster].filter { !bandHits.contains($0) }
-            return DrumClassifier.features(of: found.isEmpty ? members[cluster] : found, decays: decays, alone: alone)
-        }
+        let drumFeatures = percussive.map { DrumClassifier.features(of: heard[$0], decays: decays, alone: alone) }
         let classes = drumFeatures.map(DrumClassifier.classify)
         let centres = drumFeatures.map { f in f.shares.enumerated().reduce(0.0) { $0 + Double($1.offset) * Double($1.element) } }
         let notes = DrumClass.generalMIDINotes(for: classes, pitchOrder: centres)
