@@ -28,6 +28,12 @@ struct EventDistance: Sendable {
     let fallWeight: Float
     static let fallWeightShare: Float = 0.5
 
+    /// The distance of two unpitched events or sounds: their attacks' difference, or more when they fall at other
+    /// rates (`weight` dB per octave of the rates' ratio).
+    static func unpitched(attack: Float, fallRates a: Double, _ b: Double, weight: Float) -> Float {
+        max(attack, weight * Float(abs(log2(a / b))))
+    }
+
     init(features: [EventFeatures], envelope: HarmonicEnvelope, settings: TranscriptionSettings) {
         patches = features.map(\.patch)
         let voiced = features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.midiPitch : nil }
@@ -47,7 +53,7 @@ struct EventDistance: Sendable {
         // Mean absolute difference of the attack patches over the blocks both events have, in dB.
         guard let attack = patches[i].meanAbsoluteDifference(patches[j]) else { return Self.apart }
         if voicedPitches[i] == nil, voicedPitches[j] == nil, let a = fallRates[i], let b = fallRates[j] {
-            return max(attack, fallWeight * Float(abs(log2(a / b))))
+            return Self.unpitched(attack: attack, fallRates: a, b, weight: fallWeight)
         }
         guard let a = envelopes[i], let b = envelopes[j], let harmonics = a.meanAbsoluteDifference(b) else { return attack }
         return max(attack, envelopeWeight * harmonics)

@@ -145,13 +145,12 @@ struct QuietHits {
             let onset = sounds.events[carrier].onset
             guard reaches(patch, outside: outside, within: Self.highBandReach) else { continue }
             let nearest = edgeDrums.filter { Neighbourhood.contains($0.heard, near: onset) }
-                .compactMap { drum in patch.offsetFreeDifference(drum.template, masked: outside).map { (drum.drum, $0) } }
-                .min { ($0.1, $0.0) < ($1.1, $1.0) }
-            guard let nearest, nearest.1 <= Self.hiddenMatchFactor * threshold else { continue }
+                .compactMap { drum in patch.offsetFreeDifference(drum.template, masked: outside).map { (drum: drum, difference: $0) } }
+                .min { ($0.difference, $0.drum.drum) < ($1.difference, $1.drum.drum) }
+            guard let nearest, nearest.difference <= Self.hiddenMatchFactor * threshold else { continue }
             // An event that is the drum itself, whole (a lone hat that joined a sound of hats with kicks under some),
             // holds no second hit of it.
-            let whole = patch.meanAbsoluteDifference(edgeDrums.first { $0.drum == nearest.0 }!.template) ?? .infinity
-            guard whole > threshold else { continue }
+            guard (patch.meanAbsoluteDifference(nearest.drum.template) ?? .infinity) > threshold else { continue }
             var feature = sounds.features[carrier]
             feature.pitch = nil
             feature.chord = []
@@ -161,7 +160,7 @@ struct QuietHits {
             feature.joinedByBandsAlone = true
             joined.events.append(sounds.events[carrier])
             joined.features.append(feature)
-            joined.labels.append(nearest.0)
+            joined.labels.append(nearest.drum.drum)
             joined.origins.append(origin)
         }
         return Self.inOnsetOrder(joined)

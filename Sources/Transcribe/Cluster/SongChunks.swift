@@ -95,7 +95,7 @@ struct ChunkLinker {
             }
             guard let attack = templates[a].meanAbsoluteDifference(templates[b]) else { return Seriation.unrelated }
             guard pitches[a] == nil, pitches[b] == nil, let rateA = fallRates[a], let rateB = fallRates[b] else { return attack }
-            return max(attack, fallWeight * Float(abs(log2(rateA / rateB))))
+            return EventDistance.unpitched(attack: attack, fallRates: rateA, rateB, weight: fallWeight)
         }
         return itemOf.map { linked[$0] }
     }

@@ -41,18 +41,22 @@ public struct AttackPatch: Sendable, Equatable {
     /// Mean absolute dB difference over the blocks both patches have and the bands not `masked`, after removing the
     /// mean offset between them (how loud a part is beside what else sounds is unknown); nil when they share nothing.
     public func offsetFreeDifference(_ other: AttackPatch, masked: [Bool]) -> Float? {
-        let shared = (0..<min(blocks, other.blocks)).filter { present[$0] && other.present[$0] }
-        let free = (0..<bands).filter { !masked[$0] }
-        let count = shared.count * free.count
-        guard count > 0 else { return nil }
-        var sum: Float = 0
-        for block in shared {
-            for band in free { sum += values[block * bands + band] - other.values[block * other.bands + band] }
+        // Called per onset and drum: the blocks and bands are walked in place, nothing allocated.
+        let sharedBlocks = 0..<min(blocks, other.blocks)
+        var sum: Float = 0, count = 0
+        for block in sharedBlocks where present[block] && other.present[block] {
+            for band in 0..<bands where !masked[band] {
+                sum += values[block * bands + band] - other.values[block * other.bands + band]
+                count += 1
+            }
         }
+        guard count > 0 else { return nil }
         let offset = sum / Float(count)
         var difference: Float = 0
-        for block in shared {
-            for band in free { difference += abs(values[block * bands + band] - other.values[block * other.bands + band] - offset) }
+        for block in sharedBlocks where present[block] && other.present[block] {
+            for band in 0..<bands where !masked[band] {
+                difference += abs(values[block * bands + band] - other.values[block * other.bands + band] - offset)
+            }
         }
         return difference / Float(count)
     }
