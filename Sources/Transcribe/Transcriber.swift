@@ -198,15 +198,9 @@ public struct Transcriber: Sendable {
             stretchOf += Array(repeating: stretch, count: part.labels.count)
         }
         progress(.ordering, 0)
-        if stretches.count > 1 {
-            // Events of one origin are the parts of what started together.
-            var sharing: [Int: Int] = [:]
-            for origin in sounds.origins { sharing[origin, default: 0] += 1 }
-            sounds.labels = ChunkLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
-                                        pitchTolerance: settings.pitchTolerance)
-                .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf,
-                      shared: sounds.origins.map { (sharing[$0] ?? 0) > 1 })
-        }
+        sounds.labels = ChunkLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
+                                    pitchTolerance: settings.pitchTolerance)
+            .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf, origins: sounds.origins)
         let labels = denseLabels(sounds.labels)
         let voicedHz = sounds.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: sounds.events, pitches: voicedHz, labels: labels)

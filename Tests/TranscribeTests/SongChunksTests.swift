@@ -100,13 +100,14 @@ import TestSupport
         let features = [kick, kick, kick, hat, hat] + [kick, kick, both, both, both, both, other, other]
         let labels = [0, 0, 0, 1, 1] + [0, 0, 0, 0, 0, 0, 1, 1]
         let stretchOf = [0, 0, 0, 0, 0] + [1, 1, 1, 1, 1, 1, 1, 1]
-        let shared = [false, false, false, false, false] + [false, false, true, true, true, true, false, false]
+        // Events 7 and 8, and 9 and 10, are each the parts of one onset.
+        let origins = [0, 1, 2, 3, 4] + [5, 6, 7, 7, 8, 8, 9, 10]
         let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
-        let linked = linker.link(features: features, labels: labels, stretchOf: stretchOf, shared: shared)
+        let linked = linker.link(features: features, labels: labels, stretchOf: stretchOf, origins: origins)
         #expect(linked[5] == linked[0], "the kicks are one sound")
         #expect(Set(linked[11...12]).isDisjoint(with: [linked[0], linked[3]]), "the third drum is neither")
         // Counted with its shared parts, the second stretch's kick (mean 10 dB from the first's) stays apart.
-        let unshared = linker.link(features: features, labels: labels, stretchOf: stretchOf, shared: features.map { _ in false })
+        let unshared = linker.link(features: features, labels: labels, stretchOf: stretchOf, origins: Array(features.indices))
         #expect(unshared[5] != unshared[0])
     }
 
@@ -121,17 +122,43 @@ import TestSupport
         let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
         for (rate, apart) in [(300.0, false), (75.0, true)] {
             let linked = linker.link(features: [hat(300), hat(290), hat(rate), hat(rate)], labels: [0, 0, 0, 0], stretchOf: [0, 0, 1, 1],
-                                     shared: [false, false, false, false])
+                                     origins: [0, 1, 2, 3])
             #expect((linked[2] != linked[0]) == apart, "\(rate) dB/s")
         }
     }
 
-    @Test func twoSoundsOfOneStretchAreNeverLinked() {
-        // Two identical sounds in stretch 0 (kept apart there) and one like both in stretch 1: it joins one of them.
-        let kick = Self.patch(low: 0, high: -40)
+    @Test func twoPitchedSoundsOfOneStretchAreNeverLinked() {
+        // Two identical notes' sounds in stretch 0 (kept apart there: two instruments at one pitch) and one like both
+        // in stretch 1: it joins one of them.
+        var note = Self.patch(low: 0, high: -40)
+        note.pitch = PitchEstimate(frequency: 220, confidence: 1)
         let linked = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
-            .link(features: [kick, kick, kick], labels: [0, 1, 0], stretchOf: [0, 0, 1], shared: [false, false, false])
-        #expect(linked[0] != linked[1])
-        #expect(linked[2] == linked[0] || linked[2] == linked[1])
+            .link(features: [note, note, note, note, note, note], labels: [0, 0, 1, 1, 0, 0], stretchOf: [0, 0, 0, 0, 1, 1],
+                  origins: [0, 1, 2, 3, 4, 5])
+        #expect(linked[0] != linked[2])
+        #expect(linked[4] == linked[0] || linked[4] == linked[2])
+    }
+
+    @Test func twoDrumsOfOneStretchAreJoinedUnlessTheyStartTogetherOrReadOtherPitches() {
+        // A kick split in two by the first pass, the same patch and fall rate: one drum, unless the two start together
+        // at an onset (two sounds) or read pitches a semitone apart (a tom's body, a bass note read as one).
+        func kick(_ midi: Double?) -> EventFeatures {
+            var features = Self.patch(low: 0, high: -40)
+            features.fallRate = 150
+            features.pitch = midi.map { PitchEstimate(frequency: 440 * pow(2, ($0 - 69) / 12), confidence: 0.3) }
+            return features
+        }
+        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let labels = [0, 0, 1, 1], stretchOf = [0, 0, 0, 0]
+        let apart = linker.link(features: (0..<4).map { _ in kick(nil) }, labels: labels, stretchOf: stretchOf, origins: [0, 1, 2, 3])
+        #expect(apart[0] == apart[2], "never together: one drum")
+        let together = linker.link(features: (0..<4).map { _ in kick(nil) }, labels: labels, stretchOf: stretchOf, origins: [0, 1, 1, 2])
+        #expect(together[0] != together[2], "they start together once: two drums")
+        let samePitch = linker.link(features: [kick(40), kick(40), kick(40.2), kick(40.2)], labels: labels, stretchOf: stretchOf,
+                                    origins: [0, 1, 2, 3])
+        #expect(samePitch[0] == samePitch[2], "read within half a semitone")
+        let otherPitch = linker.link(features: [kick(40), kick(40), kick(41), kick(41)], labels: labels, stretchOf: stretchOf,
+                                     origins: [0, 1, 2, 3])
+        #expect(otherPitch[0] != otherPitch[2], "read a semitone apart")
     }
 }
