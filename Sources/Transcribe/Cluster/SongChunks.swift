@@ -53,8 +53,10 @@ enum SongChunks {
 ///
 /// And within a stretch, two drums that the grouping left apart (issue "Real recorded drum kits": a piece split in the
 /// first pass is joined): unpitched both, never starting together at an onset (what starts together is two sounds),
-/// attacks and fall rates alike within `drumJoinFactor` × the merge threshold, and, where both read a pitch in most of
-/// their events (a drum's body, a bass note read as one), at one pitch within `readPitchTolerance`. A sound's mean
+/// attacks and fall rates alike within `joinFactor` × the merge threshold, and, where both read a pitch in most of
+/// their events (a drum's body, a bass note read as one), at one pitch within `readPitchTolerance`; likewise a sound
+/// of `fewNotes` notes or fewer and a sound at its pitch (electronic-clip's synth bass A2, two sounds of two notes and
+/// one). A sound's mean
 /// over its events heard alone is steadier than the event-to-event distances of the first pass: real-kit-fast's kick
 /// heard alone and its kick heard after a hat, split there, are one here.
 struct ChunkLinker {
@@ -62,11 +64,17 @@ struct ChunkLinker {
     let voicedConfidence: Double
     let pitchTolerance: Double
 
-    /// Two drums of one stretch are joined within this multiple of the merge threshold: as close as two events of one
-    /// sound (0.8, as across stretches, measured 0.831 against 0.832 of mapped F over the corpus' four alignments).
-    static let drumJoinFactor: Float = 1
+    /// Two sounds of one stretch are joined within this multiple of the merge threshold: as close as two events of one
+    /// sound (0.8, as across stretches, measured 0.831 against 0.832 of mapped F over the corpus' four alignments,
+    /// drums alone).
+    static let joinFactor: Float = 1
     /// Two drums of one stretch that both read a pitch are one drum only within this many semitones.
     static let readPitchTolerance = 0.5
+    /// A note's sound of at most this many events joins a sound at its pitch in its stretch: one or two attacks, each
+    /// heard with what sounded around it, are too few to tell another instrument by (`SamePitchMerger` keeps two
+    /// instruments at one pitch apart by their harmonic envelopes, which a sound of many notes shows and such a sound
+    /// does not; 1 and 3 measured on the corpus: 1 joined electronic-clip's A2 only, 3 the same as 2).
+    static let fewNotes = 2
 
     /// Global labels for `labels`, where each stretch's labels are its own (`stretchOf` tells an event's stretch);
     /// `origins` tells the onset each event was found in (several events share one where sounds started together).
@@ -113,16 +121,22 @@ struct ChunkLinker {
         }
         let fallWeight = EventDistance.fallWeightShare * threshold
         // One threshold serves both kinds of pair: a distance within a stretch is scaled so that it passes at
-        // `drumJoinFactor` × the merge threshold.
-        let withinScale = Recurrence.returnFactor / Self.drumJoinFactor
+        // `joinFactor` × the merge threshold.
+        let withinScale = Recurrence.returnFactor / Self.joinFactor
         let linked = AgglomerativeClustering.labels(count: members.count, threshold: Recurrence.returnFactor * threshold) { a, b in
             let sameStretch = stretches[a] == stretches[b]
             if sameStretch {
-                // Two sounds of one stretch were kept apart there: only two drums are joined, never two that start
-                // together, nor two read at other pitches.
-                guard pitches[a] == nil, pitches[b] == nil, !together.contains(min(a, b) * members.count + max(a, b))
-                else { return Seriation.unrelated }
-                if let pa = readPitches[a], let pb = readPitches[b], abs(pa - pb) > Self.readPitchTolerance { return Seriation.unrelated }
+                // Two sounds of one stretch were kept apart there: only two drums, or a few notes and a sound at their
+                // pitch (checked below), are joined; never two that start together, nor two drums read at other pitches.
+                guard !together.contains(min(a, b) * members.count + max(a, b)) else { return Seriation.unrelated }
+                switch (pitches[a], pitches[b]) {
+                case (nil, nil):
+                    if let pa = readPitches[a], let pb = readPitches[b], abs(pa - pb) > Self.readPitchTolerance { return Seriation.unrelated }
+                case (.some, .some):
+                    guard min(members[a].count, members[b].count) <= Self.fewNotes else { return Seriation.unrelated }
+                default:
+                    return Seriation.unrelated
+                }
             }
             switch (pitches[a], pitches[b]) {
             case (nil, nil): break
