@@ -54,11 +54,10 @@ enum SongChunks {
 /// And within a stretch, two drums that the grouping left apart (issue "Real recorded drum kits": a piece split in the
 /// first pass is joined): unpitched both, never starting together at an onset (what starts together is two sounds),
 /// attacks and fall rates alike within `joinFactor` × the merge threshold, and, where both read a pitch in most of
-/// their events (a drum's body, a bass note read as one), at one pitch within `readPitchTolerance`; likewise a sound
-/// of `fewNotes` notes or fewer and a sound at its pitch (electronic-clip's synth bass A2, two sounds of two notes and
-/// one). A sound's mean
+/// their events (a drum's body, a bass note read as one), at one pitch within `readPitchTolerance`. A sound's mean
 /// over its events heard alone is steadier than the event-to-event distances of the first pass: real-kit-fast's kick
-/// heard alone and its kick heard after a hat, split there, are one here.
+/// heard alone and its kick heard after a hat, split there, are one here. Likewise a sound of `fewNotes` notes or
+/// fewer and a sound at its pitch (electronic-clip's synth bass A2: two sounds, of two notes and of one).
 struct ChunkLinker {
     let threshold: Float
     let voicedConfidence: Double
