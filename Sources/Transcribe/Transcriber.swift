@@ -198,7 +198,7 @@ public struct Transcriber: Sendable {
             stretchOf += Array(repeating: stretch, count: part.labels.count)
         }
         progress(.ordering, 0)
-        sounds.labels = ChunkLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
+        sounds.labels = SoundLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
                                     pitchTolerance: settings.pitchTolerance)
             .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf, origins: sounds.origins)
         let labels = denseLabels(sounds.labels)

@@ -85,7 +85,7 @@ import TestSupport
     }
 }
 
-@Suite struct ChunkLinkerTests {
+@Suite struct SoundLinkerTests {
     /// A patch of two blocks whose bands 0–15 are `low` dB and 16–31 `high` dB.
     static func patch(low: Float, high: Float) -> EventFeatures {
         let row = (0..<32).map { $0 < 16 ? low : high }
@@ -102,7 +102,7 @@ import TestSupport
         let stretchOf = [0, 0, 0, 0, 0] + [1, 1, 1, 1, 1, 1, 1, 1]
         // Events 7 and 8, and 9 and 10, are each the parts of one onset.
         let origins = [0, 1, 2, 3, 4] + [5, 6, 7, 7, 8, 8, 9, 10]
-        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let linker = SoundLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
         let linked = linker.link(features: features, labels: labels, stretchOf: stretchOf, origins: origins)
         #expect(linked[5] == linked[0], "the kicks are one sound")
         #expect(Set(linked[11...12]).isDisjoint(with: [linked[0], linked[3]]), "the third drum is neither")
@@ -119,7 +119,7 @@ import TestSupport
             features.fallRate = rate
             return features
         }
-        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let linker = SoundLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
         for (rate, apart) in [(300.0, false), (75.0, true)] {
             let linked = linker.link(features: [hat(300), hat(290), hat(rate), hat(rate)], labels: [0, 0, 0, 0], stretchOf: [0, 0, 1, 1],
                                      origins: [0, 1, 2, 3])
@@ -132,7 +132,7 @@ import TestSupport
         // pitch) and one like both in stretch 1: it joins one of them.
         var note = Self.patch(low: 0, high: -40)
         note.pitch = PitchEstimate(frequency: 220, confidence: 1)
-        let linked = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let linked = SoundLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
             .link(features: Array(repeating: note, count: 9), labels: [0, 0, 0, 1, 1, 1, 0, 0, 0], stretchOf: [0, 0, 0, 0, 0, 0, 1, 1, 1],
                   origins: Array(0..<9))
         #expect(linked[0] != linked[3])
@@ -145,7 +145,7 @@ import TestSupport
         // two sounds heard at once).
         var note = Self.patch(low: 0, high: -40)
         note.pitch = PitchEstimate(frequency: 220, confidence: 1)
-        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let linker = SoundLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
         let two = linker.link(features: Array(repeating: note, count: 6), labels: [0, 0, 0, 0, 1, 1], stretchOf: Array(repeating: 0, count: 6),
                               origins: [0, 1, 2, 3, 4, 5])
         #expect(two[4] == two[0])
@@ -171,7 +171,7 @@ import TestSupport
             features.pitch = midi.map { PitchEstimate(frequency: 440 * pow(2, ($0 - 69) / 12), confidence: 0.3) }
             return features
         }
-        let linker = ChunkLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
+        let linker = SoundLinker(threshold: 5.5, voicedConfidence: 0.8, pitchTolerance: 0.5)
         let labels = [0, 0, 1, 1], stretchOf = [0, 0, 0, 0]
         let apart = linker.link(features: (0..<4).map { _ in kick(nil) }, labels: labels, stretchOf: stretchOf, origins: [0, 1, 2, 3])
         #expect(apart[0] == apart[2], "never together: one drum")

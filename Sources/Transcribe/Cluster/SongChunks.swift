@@ -58,7 +58,7 @@ enum SongChunks {
 /// over its events heard alone is steadier than the event-to-event distances of the first pass: real-kit-fast's kick
 /// heard alone and its kick heard after a hat, split there, are one here. Likewise a sound of `fewNotes` notes or
 /// fewer and a sound at its pitch (electronic-clip's synth bass A2: two sounds, of two notes and of one).
-struct ChunkLinker {
+struct SoundLinker {
     let threshold: Float
     let voicedConfidence: Double
     let pitchTolerance: Double
@@ -91,8 +91,7 @@ struct ChunkLinker {
             members.append([index])
         }
         // The events found at each onset, and the pairs of items that start together at one.
-        var eventsOfOrigin: [Int: [Int]] = [:]
-        for index in labels.indices { eventsOfOrigin[origins[index], default: []].append(index) }
+        let eventsOfOrigin = Dictionary(grouping: labels.indices, by: { origins[$0] })
         var together = Set<Int>()
         for events in eventsOfOrigin.values where events.count > 1 {
             for a in events { for b in events where itemOf[a] < itemOf[b] { together.insert(itemOf[a] * members.count + itemOf[b]) } }
@@ -123,24 +122,19 @@ struct ChunkLinker {
         // `joinFactor` × the merge threshold.
         let withinScale = Recurrence.returnFactor / Self.joinFactor
         let linked = AgglomerativeClustering.labels(count: members.count, threshold: Recurrence.returnFactor * threshold) { a, b in
+            // Two sounds of one stretch were kept apart there: only two drums, or a few notes and a sound at their pitch,
+            // are joined; never two that start together, nor two drums read at other pitches.
             let sameStretch = stretches[a] == stretches[b]
-            if sameStretch {
-                // Two sounds of one stretch were kept apart there: only two drums, or a few notes and a sound at their
-                // pitch (checked below), are joined; never two that start together, nor two drums read at other pitches.
-                guard !together.contains(min(a, b) * members.count + max(a, b)) else { return Seriation.unrelated }
-                switch (pitches[a], pitches[b]) {
-                case (nil, nil):
-                    if let pa = readPitches[a], let pb = readPitches[b], abs(pa - pb) > Self.readPitchTolerance { return Seriation.unrelated }
-                case (.some, .some):
-                    guard min(members[a].count, members[b].count) <= Self.fewNotes else { return Seriation.unrelated }
-                default:
+            if sameStretch, together.contains(min(a, b) * members.count + max(a, b)) { return Seriation.unrelated }
+            switch (pitches[a], pitches[b]) {
+            case (nil, nil):
+                if sameStretch, let pa = readPitches[a], let pb = readPitches[b], abs(pa - pb) > Self.readPitchTolerance {
                     return Seriation.unrelated
                 }
-            }
-            switch (pitches[a], pitches[b]) {
-            case (nil, nil): break
-            case let (pa?, pb?) where abs(pa - pb) <= pitchTolerance: break
-            default: return Seriation.unrelated
+            case let (pa?, pb?) where abs(pa - pb) <= pitchTolerance:
+                if sameStretch, min(members[a].count, members[b].count) > Self.fewNotes { return Seriation.unrelated }
+            default:
+                return Seriation.unrelated
             }
             guard let attack = templates[a].meanAbsoluteDifference(templates[b]) else { return Seriation.unrelated }
             var distance = attack
