@@ -6,6 +6,11 @@ struct HarmonicEnvelope: Sendable {
     /// Centre frequency of each mel band of the attack patches, in Hz, ascending.
     let bandCentres: [Double]
 
+    /// Octaves are counted from this frequency (Hz), the mel bands' lowest edge.
+    static let lowestOctave = 30.0
+    /// The octave (0 from `lowestOctave`) of each band.
+    var octaveOfBand: [Int] { bandCentres.map { max(0, Int(log2($0 / Self.lowestOctave))) } }
+
     /// The harmonic envelope reads this many harmonics…
     static let harmonicCount = 8
     /// …each the loudest band within half a harmonic spacing of it, floored this far under the patch's loudest value,
