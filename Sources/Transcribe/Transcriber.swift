@@ -201,6 +201,7 @@ public struct Transcriber: Sendable {
         sounds.labels = SoundLinker(threshold: Float(settings.mergeThreshold), voicedConfidence: settings.voicedConfidence,
                                     pitchTolerance: settings.pitchTolerance)
             .link(features: sounds.features, labels: sounds.labels, stretchOf: stretchOf, origins: sounds.origins)
+        sounds = sounds.oneEventPerSoundAndOnset()
         let labels = denseLabels(sounds.labels)
         let voicedHz = sounds.features.map { $0.isVoiced(minimumConfidence: settings.voicedConfidence) ? $0.pitch?.frequency : nil }
         let decays = DecayMeasurer(envelope: pass.envelope).measure(events: sounds.events, pitches: voicedHz, labels: labels)

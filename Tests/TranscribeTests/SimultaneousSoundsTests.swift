@@ -456,4 +456,24 @@ import TestSupport
         #expect(content?.notes.map { Int($0.midiPitch.rounded()) }.first == 40)
         #expect((content?.residualShare ?? 1) < SimultaneousSounds.residualForHit, "residual \(content?.residualShare ?? -1)")
     }
+
+    @Test func aSoundStartsAtMostOnceAtAnOnset() {
+        // Onset 0 holds parts of sounds 3, 4 and 3 again (a drum joined to the drum it started with); onset 1 holds 3
+        // and 5; onset 2 holds sound 4 once.
+        let origins = [0, 0, 0, 1, 1, 2], labels = [3, 4, 3, 3, 5, 4]
+        let events = origins.enumerated().map { index, origin in
+            DetectedEvent(onset: Double(origin), end: Double(origin) + 0.5, startFrame: origin * 100 + index, endFrame: origin * 100 + 50,
+                          level: -20)
+        }
+        let patch = AttackPatch(blocks: 1, bands: 8, values: [Float](repeating: 0, count: 8), present: [true])
+        let result = SimultaneousSounds.Result(events: events, features: events.map { _ in EventFeatures(patch: patch, pitch: nil) },
+                                               labels: labels, origins: origins)
+        let kept = result.oneEventPerSoundAndOnset()
+        #expect(kept.labels == [3, 4, 3, 5, 4] && kept.origins == [0, 0, 1, 1, 2])
+        // The first of the two is the one kept.
+        #expect(kept.events.map(\.startFrame) == [0, 1, 103, 104, 205])
+        // Nothing repeated: the same result.
+        let once = kept.oneEventPerSoundAndOnset()
+        #expect(once.labels == kept.labels && once.events == kept.events)
+    }
 }

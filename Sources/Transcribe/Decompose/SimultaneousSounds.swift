@@ -48,6 +48,17 @@ struct SimultaneousSounds {
         var labels: [Int]
         /// The index of the input event each one came from (several share one where sounds started together).
         var origins: [Int]
+
+        /// The same with one event per sound and onset: a sound starts at most once at an onset, so a second event of
+        /// it there (two parts of one onset that ended in one sound: a drum joined to the drum it started with, a hit
+        /// found at an onset that already held it) is dropped; the first is kept.
+        func oneEventPerSoundAndOnset() -> Result {
+            var seen = Set<[Int]>()
+            let kept = labels.indices.filter { seen.insert([origins[$0], labels[$0]]).inserted }
+            guard kept.count < labels.count else { return self }
+            return Result(events: kept.map { events[$0] }, features: kept.map { features[$0] }, labels: kept.map { labels[$0] },
+                          origins: kept.map { origins[$0] })
+        }
     }
 
     /// - Parameters:
