@@ -78,12 +78,10 @@ struct EventDistance: Sendable {
         octaveWeight = Float(settings.mergeThreshold) / Self.octaveDifferenceAtThreshold
     }
 
-    /// The largest difference of two events' octave levels, in dB (octaves where both have nothing are skipped).
+    /// The largest difference of two events' octave levels, in dB (an octave with no band has no level).
     private func largestOctaveDifference(_ i: Int, _ j: Int) -> Float {
         var largest: Float = 0
-        for (a, b) in zip(octaveLevels[i], octaveLevels[j]) where a.isFinite || b.isFinite {
-            largest = max(largest, a.isFinite && b.isFinite ? abs(a - b) : .infinity)
-        }
+        for (a, b) in zip(octaveLevels[i], octaveLevels[j]) where a.isFinite && b.isFinite { largest = max(largest, abs(a - b)) }
         return largest
     }
 
