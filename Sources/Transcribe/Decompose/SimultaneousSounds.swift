@@ -53,8 +53,8 @@ struct SimultaneousSounds {
         /// it there (two parts of one onset that ended in one sound: a drum joined to the drum it started with, a hit
         /// found at an onset that already held it) is dropped; the first is kept.
         func oneEventPerSoundAndOnset() -> Result {
-            var seen = Set<[Int]>()
-            let kept = labels.indices.filter { seen.insert([origins[$0], labels[$0]]).inserted }
+            var seen = Set<SIMD2<Int>>()  // (origin, label): a pair without an array to allocate per event
+            let kept = labels.indices.filter { seen.insert(SIMD2(origins[$0], labels[$0])).inserted }
             guard kept.count < labels.count else { return self }
             return Result(events: kept.map { events[$0] }, features: kept.map { features[$0] }, labels: kept.map { labels[$0] },
                           origins: kept.map { origins[$0] })
