@@ -107,6 +107,29 @@ import TestSupport
         #expect(Self.quietHits().addHiddenHits(to: added).labels == added.labels)
     }
 
+    /// A hidden hit's drum must be there where it is strongest: a clap always heard with a hat has the hat's shape in
+    /// the high bands, and a kick + hat matches it there, but lacks the clap's body.
+    @Test func aHiddenDrumMustHoldItsCore() {
+        // The clap + hat (sound 1): loudest at 2 kHz, its high bands the hat's.
+        let clapAndHat = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -40, -6, 0, -10, -3, -15], present: [true])
+        // A kick + hat (sound 0): the same shape above 6 kHz, 9 dB lower, and nothing at 1–2 kHz.
+        let kickAndHat = AttackPatch(blocks: 1, bands: 8, values: [0, -3, -40, -50, -50, -42, -12, -24], present: [true])
+        // A high tone (sound 2) with the clap + hat 10 dB under it.
+        let toneAndClap = AttackPatch(blocks: 1, bands: 8, values: [-60, -60, -50, -16, -10, 0, -13, -25], present: [true])
+        let patches = [clapAndHat, kickAndHat, clapAndHat, kickAndHat, toneAndClap]
+        let labels = [1, 0, 1, 0, 2]
+        let onsets = [0.0, 0.5, 1.0, 1.5, 2.0]
+        let found = SimultaneousSounds.Result(events: onsets.map(Self.event),
+                                              features: zip(patches, labels).map { Self.features($0, pitch: $1 == 2 ? 3_951 : nil) },
+                                              labels: labels, origins: Array(onsets.indices))
+        #expect(!QuietHits.holdsCore(of: clapAndHat, in: kickAndHat, alignedOutside: Self.bandCentres.map { $0 < QuietHits.lowestFrequency }))
+        let added = Self.quietHits().addHiddenHits(to: found)
+        // Only the tone gains a clap.
+        #expect(added.events.map(\.onset) == [0, 0.5, 1, 1.5, 2, 2])
+        #expect(added.labels == [1, 0, 1, 0, 2, 1])
+        #expect(added.features[5].joinedByBandsAlone)
+    }
+
     /// A kick hidden under a hat is found the same way in the low bands (under 200 Hz).
     @Test func aKickHiddenUnderAHatIsAddedThere() {
         // Three bands under 200 Hz.
