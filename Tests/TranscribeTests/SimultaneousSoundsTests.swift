@@ -201,27 +201,6 @@ import TestSupport
         #expect(notes.contains(43) && notes.contains(58), "found \(notes)")
     }
 
-    /// A bass's partials falling as 1/h with a triad two octaves up on its third to sixth (G3, C4, E4, G4 on C2:
-    /// each 0.5 more). Taking the bass out leaves the triad: the smooth envelope alone (each partial against its
-    /// neighbours, all four raised) would leave 0.14, 0, 0 and 0.16 of them; rolled off from the second partial,
-    /// the bass takes 0.27, 0.18, 0.13 and 0.10 of them.
-    @Test func takingABassOutLeavesTheTriadOnItsThirdToSixthPartials() throws {
-        let estimator = try OnsetPitchEstimator(sampleRate: Self.rate)
-        let f0 = 110.0
-        let centres = (1...12).map { Int((f0 * Double($0) / estimator.binHz).rounded()) }
-        estimator.increase = [Float](repeating: 0, count: estimator.increase.count)
-        for (index, centre) in centres.enumerated() { estimator.increase[centre] = 1 / Float(index + 1) + ((2...5).contains(index) ? 0.5 : 0) }
-        estimator.subtractSmoothHarmonics(of: f0)
-        let left = centres.map { estimator.increase[$0] }
-        // The first two partials against their neighbours only: 1 − (1 + 0.5) / 2, and nothing.
-        #expect(abs(left[0] - 0.25) < 1e-5 && left[1] == 0)
-        let secondLevel: Float = 0.5
-        for index in 2...5 {
-            let expected = 1 / Float(index + 1) + 0.5 - secondLevel * pow(2 / Float(index + 1), 1.5)
-            #expect(abs(left[index] - expected) < 1e-5, "partial \(index + 1): \(left[index])")
-        }
-    }
-
     /// A triad over what a kick and a bass add at the same onset, as the note search finds it today (see the README's
     /// *Chords over a bass*): a kick whose sine falls through the resolved range (above 65 Hz) is read as a note, E2,
     /// and what is left of its sweep outweighs the triad; over a G2 bass, C4 is found but E4 and G4 do not stand out

@@ -297,18 +297,9 @@ extension OnsetPitchEstimator {
         return medians
     }
 
-    /// A note's partials from the third up are taken for its own at most down a roll-off of this power of the
-    /// harmonic number from its second partial's level (or what its first predicts there), 9 dB an octave: a bass's
-    /// third to sixth partials are a triad's root, third and fifth two octaves up (a stab over its bass: G3, C4, E4 on
-    /// C2), and the smooth envelope alone, all four raised together, took them all. Over four alignments with the
-    /// frame grid: mean mapped F 0.843 → 0.844, ARI 0.898 → 0.900; notes found at their pitch (`scripts/pitch-recall`)
-    /// organ 12 → 16 of 84, the drop's stabs 27 → 32 of 88, band-mix's strings 2 → 4 of 28; 1 and 2 gave 0.843 and
-    /// 0.845 (stabs 29 and 34, ARI 0.901 and 0.897), 3 left false notes (long-notes 0.969 → 0.851).
-    static let harmonicRollOff: Float = 1.5
-
     /// Takes a note's harmonics out of the increase by spectral smoothness (Klapuri): each harmonic loses at most
-    /// the mean of its own and its neighbours' peaks, and from the third on at most `harmonicRollOff` from the second,
-    /// so a partial another note shares keeps what exceeds the note's smooth envelope.
+    /// the mean of its own and its neighbours' peaks, so a partial another note shares keeps what exceeds the
+    /// note's smooth envelope.
     func subtractSmoothHarmonics(of f0: Double) {
         var centres: [Int] = [], peaks: [Float] = []
         var h = 1.0
@@ -319,12 +310,9 @@ extension OnsetPitchEstimator {
             peaks.append((max(0, centre - 2)...(centre + 2)).map { increase[$0] }.max() ?? 0)
             h += 1
         }
-        let secondLevel = peaks.count > 1 ? max(peaks[0] * pow(0.5, Self.harmonicRollOff), peaks[1]) : 0
         for i in centres.indices where peaks[i] > 0 {
             let neighbours = peaks[max(0, i - 1)...min(peaks.count - 1, i + 1)]
-            var smooth = neighbours.reduce(0, +) / Float(neighbours.count)
-            // Partial i + 1 of a note with the roll-off from partial 2.
-            if i >= 2 { smooth = min(smooth, secondLevel * pow(2 / Float(i + 1), Self.harmonicRollOff)) }
+            let smooth = neighbours.reduce(0, +) / Float(neighbours.count)
             let keep = 1 - min(peaks[i], smooth) / peaks[i]
             for k in max(0, centres[i] - 2)...(centres[i] + 2) { increase[k] *= keep }
         }
