@@ -159,7 +159,8 @@ struct QuietHits {
             let patch = sounds.features[carrier].patch
             let onset = sounds.events[carrier].onset
             guard reaches(patch, outside: outside, within: Self.highBandReach) else { continue }
-            let nearest = edgeDrums.filter { Neighbourhood.contains($0.heard, near: onset) && Self.holdsCore(of: $0.template, in: patch, alignedOutside: outside) }
+            let nearest = edgeDrums
+                .filter { Neighbourhood.contains($0.heard, near: onset) && Self.holdsCore(of: $0.template, in: patch, alignedOutside: outside) }
                 .compactMap { drum in patch.offsetFreeDifference(drum.template, masked: outside).map { (drum: drum, difference: $0) } }
                 .min { ($0.difference, $0.drum.drum) < ($1.difference, $1.drum.drum) }
             guard let nearest, nearest.difference <= matchFactor * threshold else { continue }
@@ -200,9 +201,11 @@ struct QuietHits {
         offset /= Float(aligned)
         var core = 0, held = 0
         for block in blocks {
-            for band in 0..<template.bands where template.values[block * template.bands + band] >= loudest - coreRange {
+            for band in 0..<template.bands {
+                let drum = template.values[block * template.bands + band]
+                guard drum >= loudest - coreRange else { continue }
                 core += 1
-                if patch.values[block * patch.bands + band] >= template.values[block * template.bands + band] + offset - coreTolerance { held += 1 }
+                if patch.values[block * patch.bands + band] >= drum + offset - coreTolerance { held += 1 }
             }
         }
         return 2 * held >= core
